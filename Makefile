@@ -1,0 +1,35 @@
+# Two commands do all set-up on a fresh machine: `make execute-all` and `make test`.
+PYTHON ?= python3
+QUICK ?= 0
+INSTALLED := build/.installed
+TEST_ENV := COURSE_QUICK=1 COURSE_OFFLINE=1 COURSE_HEADLESS=1 MPLBACKEND=Agg
+
+.PHONY: help install lab execute-all test sync
+
+help:
+	@echo "make install      install Python packages (requirements.txt, helpers) and the offline data package"
+	@echo "make lab          open JupyterLab on the notebooks"
+	@echo "make execute-all  run every notebook (both languages) into build/executed/; QUICK=1 for quick mode"
+	@echo "make test         unit tests, parity checks and every notebook in quick mode, offline"
+	@echo "make sync         sync each lessons_*/NN_name.md with its notebook (jupytext) and strip outputs"
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.txt pyproject.toml
+	@mkdir -p build
+	$(PYTHON) -m pip install --quiet -r requirements.txt -e .
+	@bash tools/install_system_data.sh
+	@touch $@
+
+lab: install
+	$(PYTHON) -m jupyter lab notebooks/
+
+execute-all: install
+	$(PYTHON) tools/execute_notebooks.py --quick $(QUICK) --out build/executed
+
+test: install
+	$(TEST_ENV) $(PYTHON) -m pytest
+
+sync: install
+	$(PYTHON) -m jupytext --sync lessons_en/*.md lessons_hi/*.md
+	$(PYTHON) -m jupyter nbconvert --clear-output --inplace --log-level=WARN notebooks/*/*.ipynb

@@ -1,0 +1,20 @@
+"""Plumbing for the course notebooks: language, device, data, training loop, plots, checkpoints.
+
+Models that a lesson teaches live in the lesson itself, where the student can read them.
+"""
+from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from .course import Lesson, start_lesson
+from .data import Batches, DataError, ImageData, load_images
+from .device import describe_device, pick_device, seed_everything
+from .lang import get_language, label, quick_mode, set_language, t
+from .plot import (plot_histograms, plot_losses, plot_xy, scatter_2d, setup_fonts, show, show_images,
+                   show_rows)
+from .train import History, count_parameters, evaluate, fit
+
+__all__ = [
+    "Batches", "CheckpointError", "DataError", "History", "ImageData", "Lesson", "count_parameters",
+    "describe_device", "evaluate", "fit", "get_language", "label", "load_checkpoint", "load_images",
+    "pick_device", "plot_histograms", "plot_losses", "plot_xy", "quick_mode", "save_checkpoint",
+    "scatter_2d", "seed_everything", "set_language", "setup_fonts", "show", "show_images", "show_rows",
+    "start_lesson", "t",
+]

@@ -1,0 +1,152 @@
+"""A readable training loop: progress bar, per-epoch train/test loss, a loss plot, clean Ctrl-C."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
+from .lang import env_flag, label, t
+from .plot import in_notebook, draw_losses, plot_losses
+
+HEADLESS_ENV = "COURSE_HEADLESS"
+LossFn = Callable[[nn.Module, tuple[torch.Tensor, ...]], torch.Tensor]
+
+
+@dataclass
+class History:
+    """Mean loss per epoch on the training and test batches, and how the run ended."""
+
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+
+def _checked_loss(loss: torch.Tensor) -> torch.Tensor:
+    if not isinstance(loss, torch.Tensor) or loss.ndim != 0:
+        shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
+        raise ValueError(t(
+            f"loss_fn must return one number (a 0-d tensor, e.g. a mean over the batch); got {shape}.",
+            f"loss_fn को एक ही संख्या (0-d tensor, जैसे batch का mean) लौटानी चाहिए; मिला {shape}।",
+        ))
+    return loss
+
+
+def evaluate(model: nn.Module, loss_fn: LossFn, batches: Iterable[tuple[torch.Tensor, ...]]) -> float:
+    """Mean of `loss_fn(model, batch)` over `batches`, weighted by batch size, without gradients."""
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for batch in batches:
+            n = len(batch[0])
+            total += _checked_loss(loss_fn(model, batch)).item() * n
+            count += n
+    model.train(was_training)
+    if count == 0:
+        raise ValueError(t("evaluate got no batches.", "evaluate को कोई batch नहीं मिला।"))
+    return total / count
+
+
+def fit(model: nn.Module, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
+        train_batches: Iterable[tuple[torch.Tensor, ...]], epochs: int,
+        test_batches: Iterable[tuple[torch.Tensor, ...]] | None = None, title: str | None = None,
+        plot: bool = True, live: bool | None = None) -> History:
+    """Train `model` for `epochs` passes, minimising `loss_fn(model, batch)`.
+
+    Returns a History. Ctrl-C (or Jupyter's stop button) ends training cleanly: the model
+    keeps its weights and the history so far is returned. The loss plot (`plot=True`) updates
+    live in Jupyter and is drawn once at the end when headless (COURSE_HEADLESS=1, scripts, CI).
+    """
+    if not isinstance(epochs, int) or epochs <= 0:
+        raise ValueError(t(f"epochs must be a positive whole number, got {epochs!r}.",
+                           f"epochs एक धनात्मक पूर्णांक होना चाहिए, मिला {epochs!r}।"))
+    live = (in_notebook() and not env_flag(HEADLESS_ENV)) if live is None else live
+    history = History()
+    live_plot = _LivePlot(title) if live and plot else None
+    progress = _progress(epochs, title or label("training", "training"), live)
+    start = time.perf_counter()
+    model.train()
+    try:
+        for epoch in progress:
+            total, count = 0.0, 0
+            for batch in train_batches:
+                loss = _checked_loss(loss_fn(model, batch))
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(t(
+                        f"The loss became {loss.item()} in epoch {epoch + 1}: try a smaller learning rate.",
+                        f"Epoch {epoch + 1} में loss {loss.item()} हो गया: छोटा learning rate आज़माएँ।",
+                    ))
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                n = len(batch[0])
+                total += loss.item() * n
+                count += n
+            history.train_loss.append(total / max(count, 1))
+            if test_batches is not None:
+                history.test_loss.append(evaluate(model, loss_fn, test_batches))
+            progress.set_postfix(_postfix(history))
+            if live_plot:
+                live_plot.update(history)
+    except KeyboardInterrupt:
+        history.interrupted = True
+        print(t(f"Training stopped by you after {len(history.train_loss)} full epochs; the model keeps what it "
+                f"learned so far.",
+                f"आपने training {len(history.train_loss)} पूरे epochs के बाद रोक दी; model ने अब तक जो सीखा वह "
+                f"उसके पास है।"))
+    finally:
+        progress.close()
+        history.seconds = time.perf_counter() - start
+        model.eval()
+    if live_plot:
+        live_plot.close()
+    elif plot and history.train_loss:
+        plot_losses(history.train_loss, history.test_loss, title)
+    return history
+
+
+def _postfix(history: History) -> dict[str, str]:
+    shown = {"train": f"{history.train_loss[-1]:.4f}"}
+    if history.test_loss:
+        shown["test"] = f"{history.test_loss[-1]:.4f}"
+    return shown
+
+
+def _progress(epochs: int, desc: str, live: bool):
+    """An epoch progress bar: a widget in live Jupyter, plain text otherwise."""
+    if live:
+        from tqdm.auto import tqdm
+    else:
+        from tqdm import tqdm
+    return tqdm(range(epochs), desc=desc, unit="epoch", mininterval=0.5 if live else 5.0)
+
+
+class _LivePlot:
+    """A loss plot that redraws in place in a Jupyter output after every epoch."""
+
+    def __init__(self, title: str | None):
+        from IPython.display import display
+
+        self.title = title
+        self.fig, self.ax = plt.subplots(figsize=(6, 3.5))
+        self.handle = display(self.fig, display_id=True)
+
+    def update(self, history: History) -> None:
+        draw_losses(self.ax, history.train_loss, history.test_loss, self.title)
+        self.fig.tight_layout()
+        self.handle.update(self.fig)
+
+    def close(self) -> None:
+        plt.close(self.fig)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
