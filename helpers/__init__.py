@@ -2,7 +2,7 @@
 
 Models that a lesson teaches live in the lesson itself, where the student can read them.
 """
-from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from .checkpoint import CheckpointError, checkpoint_path, load_checkpoint, save_checkpoint
 from .course import Lesson, start_lesson
 from .data import Batches, DataError, ImageData, load_images
 from .device import describe_device, pick_device, seed_everything
@@ -12,7 +12,7 @@ from .plot import (plot_histograms, plot_losses, plot_xy, scatter_2d, setup_font
 from .train import History, count_parameters, evaluate, fit
 
 __all__ = [
-    "Batches", "CheckpointError", "DataError", "History", "ImageData", "Lesson", "count_parameters",
+    "Batches", "CheckpointError", "checkpoint_path", "DataError", "History", "ImageData", "Lesson", "count_parameters",
     "describe_device", "evaluate", "fit", "get_language", "label", "load_checkpoint", "load_images",
     "pick_device", "plot_histograms", "plot_losses", "plot_xy", "quick_mode", "save_checkpoint",
     "scatter_2d", "seed_everything", "set_language", "setup_fonts", "show", "show_images", "show_rows",

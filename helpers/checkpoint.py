@@ -13,6 +13,13 @@ from .lang import t
 FORMAT = "course-checkpoint-v1"
 
 
+def checkpoint_path(name: str) -> Path:
+    """Where a lesson keeps a trained model: build/checkpoints/ in the project (or the current folder)."""
+    project = Path(__file__).resolve().parent.parent
+    base = project if (project / "pyproject.toml").exists() else Path.cwd()
+    return base / "build" / "checkpoints" / name
+
+
 class CheckpointError(RuntimeError):
     """A checkpoint file is missing, corrupt or does not match the model."""
 
