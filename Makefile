@@ -3,6 +3,8 @@ PYTHON ?= python3
 QUICK ?= 0
 INSTALLED := build/.installed
 TEST_ENV := COURSE_QUICK=1 COURSE_OFFLINE=1 COURSE_HEADLESS=1 MPLBACKEND=Agg
+# Notebook kernels import `helpers` from this checkout, whatever else is installed.
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 .PHONY: help install lab execute-all test sync
 
