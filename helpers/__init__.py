@@ -7,8 +7,7 @@ from .course import Lesson, start_lesson
 from .data import Batches, DataError, ImageData, load_images
 from .device import describe_device, pick_device, seed_everything
 from .lang import get_language, label, quick_mode, set_language, t
-from .plot import (plot_histograms, plot_losses, plot_xy, scatter_2d, setup_fonts, show, show_images,
-                   show_rows)
+from .plot import plot_histograms, plot_losses, plot_xy, scatter_2d, setup_fonts, show, show_images, show_rows
 from .train import History, count_parameters, evaluate, fit
 
 __all__ = [

@@ -201,8 +201,6 @@ def _load_torchvision(name: str, root: Path, download: bool) -> ImageData:
         try:
             ds = cls(str(root), train=train, download=download)
             images, labels = ds.data, ds.targets
-        except DataError:
-            raise
         except (RuntimeError, ValueError, AssertionError) as err:
             raise DataError(t(
                 f"The {name} files under {root} are truncated or corrupt ({err}). Delete that folder and run again.",

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from .lang import env_flag, label, t
-from .plot import in_notebook, draw_losses, plot_losses
+from .plot import draw_losses, in_notebook, plot_losses
 
 HEADLESS_ENV = "COURSE_HEADLESS"
 LossFn = Callable[[nn.Module, tuple[torch.Tensor, ...]], torch.Tensor]
@@ -58,9 +58,10 @@ def fit(model: nn.Module, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
         plot: bool = True, live: bool | None = None) -> History:
     """Train `model` for `epochs` passes, minimising `loss_fn(model, batch)`.
 
-    Returns a History. Ctrl-C (or Jupyter's stop button) ends training cleanly: the model
-    keeps its weights and the history so far is returned. The loss plot (`plot=True`) updates
-    live in Jupyter and is drawn once at the end when headless (COURSE_HEADLESS=1, scripts, CI).
+    Returns a History and leaves the model in eval mode. Ctrl-C (or Jupyter's stop button) ends
+    training cleanly: the model keeps its weights and the history so far is returned. The loss
+    plot (`plot=True`) updates live in Jupyter and is drawn once at the end when headless
+    (COURSE_HEADLESS=1, scripts, CI).
     """
     if not isinstance(epochs, int) or epochs <= 0:
         raise ValueError(t(f"epochs must be a positive whole number, got {epochs!r}.",

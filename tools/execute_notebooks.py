@@ -51,7 +51,7 @@ def main() -> int:
         seconds, error = execute(notebook, out_dir, quick)
         rows.append({"notebook": name, "mode": "quick" if quick else "full", "seconds": round(seconds, 1),
                      "status": "failed" if error else "ok", "error": error})
-    print(f"\n| notebook | mode | wall time (s) | status |\n|---|---|---:|---|")
+    print("\n| notebook | mode | wall time (s) | status |\n|---|---|---:|---|")
     for row in rows:
         print(f"| {row['notebook']} | {row['mode']} | {row['seconds']:.1f} | {row['status']} |")
     for row in rows:
