@@ -6,7 +6,7 @@ TEST_ENV := COURSE_QUICK=1 COURSE_OFFLINE=1 COURSE_HEADLESS=1 MPLBACKEND=Agg
 # Notebook kernels import `helpers` from this checkout, whatever else is installed.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: help install lab execute-all test sync
+.PHONY: help install lab execute-all test sync student translation-status
 
 help:
 	@echo "make install      install Python packages (requirements.txt, helpers) and the offline data package"
@@ -14,6 +14,8 @@ help:
 	@echo "make execute-all  run every notebook (both languages) into build/executed/; QUICK=1 for quick mode"
 	@echo "make test         unit tests, parity checks and every notebook in quick mode, offline"
 	@echo "make sync         sync each lessons_*/NN_name.md with its notebook (jupytext) and strip outputs"
+	@echo "make student      exercise copies of every notebook (solutions emptied) into build/student/"
+	@echo "make translation-status  list Hindi prose cells whose English text changed since translation"
 
 install: $(INSTALLED)
 
@@ -35,3 +37,9 @@ test: install
 sync: install
 	$(PYTHON) -m jupytext --sync lessons_en/*.md lessons_hi/*.md
 	$(PYTHON) -m jupyter nbconvert --clear-output --inplace --log-level=WARN notebooks/*/*.ipynb
+
+student: install
+	$(PYTHON) tools/make_student_copies.py --out build/student
+
+translation-status: install
+	$(PYTHON) tools/translation.py status

@@ -1,0 +1,109 @@
+"""Colab setup cells (with the Colab module simulated) and every relative link and image in the course."""
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/[0-9][0-9]_*.ipynb"))
+COLAB_URL = re.compile(r"https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/main/([^)\s]+\.ipynb)")
+
+
+def colab_cell(notebook: Path) -> str:
+    cells = [c.source for c in nbformat.read(notebook, as_version=4).cells
+             if c.cell_type == "code" and "google.colab" in c.source]
+    assert len(cells) == 1, "exactly one Colab setup cell"
+    return cells[0]
+
+
+def run_colab_cell(source: str, monkeypatch, lang: str, matplotlib_version: str, in_colab: bool) -> list:
+    """Execute the cell with subprocess.run recorded and (optionally) a fake google.colab module."""
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append(list(args)))
+    import matplotlib
+
+    monkeypatch.setattr(matplotlib, "__version__", matplotlib_version)
+    if in_colab:
+        monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+        monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    else:
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    exec(compile(source, "colab-cell", "exec"), {"LANG": lang})
+    return calls
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_colab_cell_installs_helpers_but_never_torch(notebook, monkeypatch, capsys):
+    lang = notebook.parent.name
+    calls = run_colab_cell(colab_cell(notebook), monkeypatch, lang, "3.11.2", in_colab=True)
+    assert len(calls) == 1 and calls[0][1:4] == ["-m", "pip", "install"]
+    assert any(arg.startswith("git+https://github.com/") for arg in calls[0])
+    assert not any(re.match(r"torch\b", arg) for call in calls for arg in call)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_colab_cell_upgrades_old_matplotlib_for_hindi_and_asks_for_a_restart(notebook, monkeypatch, capsys):
+    lang = notebook.parent.name
+    calls = run_colab_cell(colab_cell(notebook), monkeypatch, lang, "3.10.0", in_colab=True)
+    if lang == "hi":
+        assert calls[-1][-1] == "matplotlib>=3.11"
+        assert "restart" in capsys.readouterr().out
+    else:
+        assert len(calls) == 1  # English figures need no new matplotlib
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS[:1], ids=lambda p: p.stem)
+def test_colab_cell_does_nothing_outside_colab(notebook, monkeypatch):
+    assert run_colab_cell(colab_cell(notebook), monkeypatch, "hi", "3.8.0", in_colab=False) == []
+
+
+def markdown_sources() -> list[tuple[str, Path]]:
+    """(markdown text, folder its links are relative to) for every lesson, notebook and top-level page."""
+    sources = [(p.read_text(encoding="utf-8"), p.parent) for p in sorted(ROOT.glob("*.md"))]
+    sources += [(p.read_text(encoding="utf-8"), p.parent) for p in sorted(ROOT.glob("lessons_*/*.md"))]
+    for notebook in NOTEBOOKS:
+        nb = nbformat.read(notebook, as_version=4)
+        sources += [(c.source, notebook.parent) for c in nb.cells if c.cell_type == "markdown"]
+    return sources
+
+
+def links(markdown: str) -> list[str]:
+    markdown = re.sub(r"```.*?```|`[^`\n]*`", "", markdown, flags=re.S)
+    found = re.findall(r"!?\[[^\]]*\]\(([^)\s]+)\)", markdown)
+    found += re.findall(r"<img[^>]+src=[\"']([^\"']+)[\"']", markdown)
+    return found
+
+
+def test_every_relative_link_and_image_exists():
+    broken = []
+    for text, folder in markdown_sources():
+        for target in links(text):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue
+            if not (folder / target.split("#")[0]).exists():
+                broken.append(f"{folder.relative_to(ROOT)}: {target}")
+    assert not broken, "broken links:\n" + "\n".join(sorted(set(broken)))
+
+
+def test_colab_badges_point_to_notebooks_that_exist():
+    targets = {m for text, _ in markdown_sources() for m in COLAB_URL.findall(text)}
+    assert targets, "no Colab links found"
+    missing = [t for t in targets if not (ROOT / t).exists()]
+    assert not missing, f"Colab links to missing notebooks: {missing}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_each_notebook_links_to_itself_in_colab_and_to_its_twin(notebook):
+    first = nbformat.read(notebook, as_version=4).cells[0].source
+    lang, other = notebook.parent.name, {"en": "hi", "hi": "en"}[notebook.parent.name]
+    found = COLAB_URL.findall(first)
+    assert f"notebooks/{lang}/{notebook.name}" in found and f"notebooks/{other}/{notebook.name}" in found
+
+
+def test_link_finder_sees_links_and_images():
+    assert links("[a](x.md) ![b](img/y.png) <img src='z.png'> `[c](no.md)`") == ["x.md", "img/y.png", "z.png"]
