@@ -7,6 +7,7 @@ from .course import Lesson, start_lesson
 from .data import Batches, DataError, ImageData, load_images
 from .device import describe_device, pick_device, seed_everything
 from .lang import get_language, label, quick_mode, set_language, t
+from .metrics import record_metric
 from .plot import plot_histograms, plot_losses, plot_xy, scatter_2d, setup_fonts, show, show_images, show_rows
 from .quiz import show_quiz
 from .train import History, count_parameters, evaluate, fit
@@ -14,7 +15,7 @@ from .train import History, count_parameters, evaluate, fit
 __all__ = [
     "Batches", "CheckpointError", "checkpoint_path", "DataError", "History", "ImageData", "Lesson", "count_parameters",
     "describe_device", "evaluate", "fit", "get_language", "label", "load_checkpoint", "load_images",
-    "pick_device", "plot_histograms", "plot_losses", "plot_xy", "quick_mode", "save_checkpoint",
+    "pick_device", "plot_histograms", "record_metric", "plot_losses", "plot_xy", "quick_mode", "save_checkpoint",
     "scatter_2d", "seed_everything", "set_language", "setup_fonts", "show", "show_images", "show_quiz",
     "show_rows", "start_lesson", "t",
 ]
