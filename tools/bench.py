@@ -32,7 +32,8 @@ ANCHORS = {
     "ae_2d_mse": ("AE 2-D reconstruction MSE per pixel", "below PCA 2-D"),
     "pca_2d_knn_accuracy": ("k-NN accuracy in PCA's 2-D space", "AE 2-D should be higher"),
     "ae_2d_knn_accuracy": ("k-NN accuracy in the AE's 2-D space", "above PCA 2-D"),
-    "vae20_test_loss": ("VAE-20 test loss (BCE sum + KL per image)", "pytorch/examples 105.6 after 10 epochs (full MNIST)"),
+    "vae20_test_loss": ("VAE-20 test loss (BCE sum + KL per image)",
+                        "pytorch/examples 105.6 after 10 epochs (full MNIST)"),
     "gan_mlp_classes_covered": ("MLP GAN: digit classes generated (of 10)", "goal 10"),
     "gan_mlp_confidence": ("MLP GAN: classifier's mean confidence", "real digits: see real_confidence"),
     "gan_dcgan_classes_covered": ("DCGAN: digit classes generated (of 10)", "goal 10"),
@@ -151,7 +152,8 @@ def markdown(report: dict) -> str:
                   f"{pipe['images']:,} training images, MNIST source: {pipe['mnist_source']}.", ""]
     lines += ["## Lessons (English notebooks)", "", "| lesson | mode | wall time (s) | status |", "|---|---|---:|---|"]
     lines += [f"| {r['lesson']} | {r['mode']} | {r['seconds']:.1f} | {r['status']} |" for r in report["runs"]]
-    lines += ["", "## Quality (full mode unless only quick ran)", "", "| figure | measured | anchor |", "|---|---:|---|"]
+    lines += ["", "## Quality (full mode unless only quick ran)", "",
+              "| figure | measured | anchor |", "|---|---:|---|"]
     chosen = {}
     for run in report["runs"]:
         for name, value in run["metrics"].items():
