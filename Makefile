@@ -6,7 +6,7 @@ TEST_ENV := COURSE_QUICK=1 COURSE_OFFLINE=1 COURSE_HEADLESS=1 MPLBACKEND=Agg
 # Notebook kernels import `helpers` from this checkout, whatever else is installed.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: help install lab execute-all test sync student translation-status bench
+.PHONY: help install lab execute-all test sync student translation-status bench test-browser
 
 help:
 	@echo "make install      install Python packages (requirements.txt, helpers) and the offline data package"
@@ -14,6 +14,7 @@ help:
 	@echo "make execute-all  run every notebook (both languages) into build/executed/; QUICK=1 for quick mode"
 	@echo "make test         unit tests, parity checks and every notebook in quick mode, offline"
 	@echo "make sync         sync each lessons_*/NN_name.md with its notebook (jupytext) and strip outputs"
+	@echo "make test-browser lesson 04's latent sliders in JupyterLab + headless Chromium (screenshots: build/browser/)"
 	@echo "make bench        measured speed and quality beside their anchors (build/bench.json, build/bench.md)"
 	@echo "make student      exercise copies of every notebook (solutions emptied) into build/student/"
 	@echo "make translation-status  list Hindi prose cells whose English text changed since translation"
@@ -47,3 +48,7 @@ translation-status: install
 
 bench: install
 	$(PYTHON) tools/bench.py --out build
+
+test-browser: install
+	@PYTHON=$(PYTHON) bash tools/install_browser.sh
+	COURSE_BROWSER_TESTS=1 $(PYTHON) -m pytest tests/browser -p no:nbval -o addopts="-p no:cacheprovider" -v
