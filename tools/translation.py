@@ -71,9 +71,10 @@ def stamp(lesson: str, cells: list[int] | None, root: Path = ROOT) -> list[int]:
             raise SystemExit(f"{lesson}: cell {i} is not a prose cell")
         hi.cells[i].metadata[KEY] = english_hash(en.cells[i].source)
     jupytext.write(hi, hi_path, fmt="md:myst")
-    notebook = root / "notebooks" / "hi" / f"{lesson}.ipynb"
-    if notebook.exists():
-        jupytext.write(hi, notebook, fmt="ipynb")
+    if (root / "notebooks" / "hi" / f"{lesson}.ipynb").exists():
+        from jupytext.cli import jupytext as jupytext_cli
+
+        jupytext_cli(["--sync", "--quiet", str(hi_path)])  # updates the paired notebook, keeping its cell ids
     return chosen
 
 
