@@ -163,7 +163,12 @@ def internet_reachable(name: str = "mnist", timeout: float = 3.0) -> bool:
 
     cls = torchvision.datasets.MNIST if name == "mnist" else torchvision.datasets.FashionMNIST
     mirrors = getattr(cls, "mirrors", None) or [cls.resources[0][0]]
-    host = urlparse(mirrors[0]).hostname
+    return host_reachable(mirrors[0], timeout)
+
+
+def host_reachable(url_or_host: str, timeout: float = 3.0) -> bool:
+    """True when the host of `url_or_host` accepts a connection on port 443 within `timeout` seconds."""
+    host = urlparse(url_or_host).hostname or url_or_host
     try:
         socket.create_connection((host, 443), timeout=timeout).close()
         return True

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import socket
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
@@ -18,7 +17,7 @@ from urllib.parse import urlparse
 import torch
 from torch import nn
 
-from .data import OFFLINE_ENV
+from .data import OFFLINE_ENV, host_reachable
 from .lang import env_flag, label, t
 
 HF_HOST = "huggingface.co"
@@ -34,16 +33,6 @@ class PretrainedUnavailable(RuntimeError):
 def offline_mode(offline: bool | None = None) -> bool:
     """`offline` when given, else COURSE_OFFLINE=1 from the environment."""
     return env_flag(OFFLINE_ENV) if offline is None else bool(offline)
-
-
-def host_reachable(url_or_host: str, timeout: float = 3.0) -> bool:
-    """True when the host of `url_or_host` accepts a connection on port 443 within `timeout` seconds."""
-    host = urlparse(url_or_host).hostname or url_or_host
-    try:
-        socket.create_connection((host, 443), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
 
 
 def _missing(packages: str, what: str, err: Exception) -> PretrainedUnavailable:
