@@ -37,6 +37,7 @@ test: install
 	$(TEST_ENV) $(PYTHON) -m pytest
 
 sync: install
+	$(PYTHON) tools/sync_lessons.py
 	$(PYTHON) -m jupytext --sync lessons_en/*.md lessons_hi/*.md
 	$(PYTHON) -m jupyter nbconvert --clear-output --inplace --log-level=WARN notebooks/*/*.ipynb
 

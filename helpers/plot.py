@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .lang import label, set_plots_hindi, t
+from .lang import fig_text, msg, set_plots_hindi
 
 MIN_MATPLOTLIB_FOR_HINDI = (3, 11)
 
@@ -88,7 +88,7 @@ def as_image_batch(images: torch.Tensor | np.ndarray, what: str = "images") -> n
         return array[:, 0]
     if array.ndim == 3:
         return array
-    raise ValueError(t(
+    raise ValueError(msg(
         f"{what}: expected shape (N, 784), (N, H, W) or (N, 1, H, W), got {tuple(array.shape)}.",
         f"{what}: shape (N, 784), (N, H, W) या (N, 1, H, W) होनी चाहिए, मिली {tuple(array.shape)}।",
     ))
@@ -99,7 +99,7 @@ def show_images(images: torch.Tensor | np.ndarray, ncols: int = 10, titles: Sequ
     """A grid of grayscale images, `ncols` per row, with optional titles under each."""
     batch = as_image_batch(images)
     if titles is not None and len(titles) != len(batch):
-        raise ValueError(t(f"Got {len(titles)} titles for {len(batch)} images.",
+        raise ValueError(msg(f"Got {len(titles)} titles for {len(batch)} images.",
                            f"{len(batch)} images के लिए {len(titles)} titles मिले।"))
     ncols = max(1, min(ncols, len(batch)))
     nrows = int(np.ceil(len(batch) / ncols))
@@ -122,7 +122,7 @@ def show_rows(rows: Mapping[str, torch.Tensor | np.ndarray], title: str | None =
     batches = {name: as_image_batch(images, name) for name, images in rows.items()}
     counts = {len(b) for b in batches.values()}
     if len(counts) != 1:
-        raise ValueError(t(
+        raise ValueError(msg(
             f"Every row needs the same number of images; got { {k: len(v) for k, v in batches.items()} }.",
             f"हर row में images की संख्या बराबर होनी चाहिए; मिली { {k: len(v) for k, v in batches.items()} }।",
         ))
@@ -146,11 +146,11 @@ def draw_losses(ax: plt.Axes, train_loss: Sequence[float], test_loss: Sequence[f
     """Draw train (and test) loss per epoch on `ax`."""
     ax.clear()
     epochs = np.arange(1, len(train_loss) + 1)
-    ax.plot(epochs, train_loss, "o-", label=label("train", "train"))
+    ax.plot(epochs, train_loss, "o-", label=fig_text("train", en="train"))
     if len(test_loss):
-        ax.plot(np.arange(1, len(test_loss) + 1), test_loss, "s--", label=label("test", "test"))
-    ax.set_xlabel(label("epoch", "epoch (दौर)"))
-    ax.set_ylabel(ylabel or label("loss", "loss (त्रुटि)"))
+        ax.plot(np.arange(1, len(test_loss) + 1), test_loss, "s--", label=fig_text("test", en="test"))
+    ax.set_xlabel(fig_text("epoch (दौर)", en="epoch"))
+    ax.set_ylabel(ylabel or fig_text("loss (त्रुटि)", en="loss"))
     if title:
         ax.set_title(title)
     ax.grid(alpha=0.3)
@@ -172,7 +172,7 @@ def scatter_2d(points: torch.Tensor | np.ndarray, labels: torch.Tensor | np.ndar
     points = points.detach().cpu().numpy() if isinstance(points, torch.Tensor) else np.asarray(points)
     labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else np.asarray(labels)
     if points.ndim != 2 or points.shape[1] != 2 or len(points) != len(labels):
-        raise ValueError(t(
+        raise ValueError(msg(
             f"scatter_2d: expected points (N, 2) and N labels, got {points.shape} and {labels.shape}.",
             f"scatter_2d: points (N, 2) और N labels चाहिए, मिले {points.shape} और {labels.shape}।",
         ))
@@ -200,9 +200,9 @@ def plot_histograms(samples: Mapping[str, Sequence[float]], threshold: float | N
     for name, v in values.items():
         ax.hist(v, bins=edges, alpha=0.55, label=name, density=True)
     if threshold is not None:
-        ax.axvline(threshold, color="black", linestyle="--", label=label("threshold", "threshold (सीमा)"))
+        ax.axvline(threshold, color="black", linestyle="--", label=fig_text("threshold (सीमा)", en="threshold"))
     ax.set_xlabel(xlabel or "")
-    ax.set_ylabel(label("density", "density (घनत्व)"))
+    ax.set_ylabel(fig_text("density (घनत्व)", en="density"))
     if title:
         ax.set_title(title)
     ax.legend()
@@ -216,7 +216,7 @@ def plot_xy(x: Sequence[float], series: Mapping[str, Sequence[float]], xlabel: s
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, ys in series.items():
         if len(ys) != len(x):
-            raise ValueError(t(f"{name}: {len(ys)} values for {len(x)} x points.",
+            raise ValueError(msg(f"{name}: {len(ys)} values for {len(x)} x points.",
                                f"{name}: {len(x)} x के लिए {len(ys)} मान मिले।"))
         ax.plot(x, ys, "o-", label=name)
     if logx:

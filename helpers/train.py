@@ -9,7 +9,9 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-from .lang import env_flag, label, t
+from . import cache as _cache
+from .cpu import share_cpu
+from .lang import env_flag, fig_text, msg
 from .plot import draw_losses, in_notebook, plot_losses
 
 HEADLESS_ENV = "COURSE_HEADLESS"
@@ -29,7 +31,7 @@ class History:
 def _checked_loss(loss: torch.Tensor) -> torch.Tensor:
     if not isinstance(loss, torch.Tensor) or loss.ndim != 0:
         shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
-        raise ValueError(t(
+        raise ValueError(msg(
             f"loss_fn must return one number (a 0-d tensor, e.g. a mean over the batch); got {shape}.",
             f"loss_fn को एक ही संख्या (0-d tensor, जैसे batch का mean) लौटानी चाहिए; मिला {shape}।",
         ))
@@ -48,37 +50,54 @@ def evaluate(model: nn.Module, loss_fn: LossFn, batches: Iterable[tuple[torch.Te
             count += n
     model.train(was_training)
     if count == 0:
-        raise ValueError(t("evaluate got no batches.", "evaluate को कोई batch नहीं मिला।"))
+        raise ValueError(msg("evaluate got no batches.", "evaluate को कोई batch नहीं मिला।"))
     return total / count
 
 
 def fit(model: nn.Module, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
         train_batches: Iterable[tuple[torch.Tensor, ...]], epochs: int,
         test_batches: Iterable[tuple[torch.Tensor, ...]] | None = None, title: str | None = None,
-        plot: bool = True, live: bool | None = None) -> History:
+        plot: bool = True, live: bool | None = None, cache: str | None = None) -> History:
     """Train `model` for `epochs` passes, minimising `loss_fn(model, batch)`.
 
     Returns a History and leaves the model in eval mode. Ctrl-C (or Jupyter's stop button) ends
     training cleanly: the model keeps its weights and the history so far is returned. The loss
     plot (`plot=True`) updates live in Jupyter and is drawn once at the end when headless
-    (COURSE_HEADLESS=1, scripts, CI).
+    (COURSE_HEADLESS=1, scripts, CI). With `cache="name"` the trained model and its history are kept
+    (helpers/cache.py) and the next run loads them instead of training, drawing the same loss plot.
     """
+    if cache is None:
+        return _fit(model, loss_fn, optimizer, train_batches, epochs, test_batches, title, plot, live)
+    history, loaded = _cache._load_or_train(cache, _fit, (model, loss_fn, optimizer, train_batches, epochs,
+                                                          test_batches, title, plot, live), {})
+    model.eval()
+    if loaded and plot and history.train_loss:
+        plot_losses(history.train_loss, history.test_loss, title)
+    return history
+
+
+def _fit(model: nn.Module, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
+         train_batches: Iterable[tuple[torch.Tensor, ...]], epochs: int,
+         test_batches: Iterable[tuple[torch.Tensor, ...]] | None, title: str | None, plot: bool,
+         live: bool | None) -> History:
+    """The training loop of `fit`, without the cache."""
     if not isinstance(epochs, int) or epochs <= 0:
-        raise ValueError(t(f"epochs must be a positive whole number, got {epochs!r}.",
+        raise ValueError(msg(f"epochs must be a positive whole number, got {epochs!r}.",
                            f"epochs एक धनात्मक पूर्णांक होना चाहिए, मिला {epochs!r}।"))
     live = (in_notebook() and not env_flag(HEADLESS_ENV)) if live is None else live
     history = History()
     live_plot = _LivePlot(title) if live and plot else None
-    progress = _progress(epochs, title or label("training", "training"), live)
+    progress = _progress(epochs, title or fig_text("training", en="training"), live)
     start = time.perf_counter()
     model.train()
     try:
         for epoch in progress:
+            share_cpu()
             total, count = 0.0, 0
             for batch in train_batches:
                 loss = _checked_loss(loss_fn(model, batch))
                 if not torch.isfinite(loss):
-                    raise FloatingPointError(t(
+                    raise FloatingPointError(msg(
                         f"The loss became {loss.item()} in epoch {epoch + 1}: try a smaller learning rate.",
                         f"Epoch {epoch + 1} में loss {loss.item()} हो गया: छोटा learning rate आज़माएँ।",
                     ))
@@ -96,7 +115,7 @@ def fit(model: nn.Module, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
                 live_plot.update(history)
     except KeyboardInterrupt:
         history.interrupted = True
-        print(t(f"Training stopped by you after {len(history.train_loss)} full epochs; the model keeps what it "
+        print(msg(f"Training stopped by you after {len(history.train_loss)} full epochs; the model keeps what it "
                 f"learned so far.",
                 f"आपने training {len(history.train_loss)} पूरे epochs के बाद रोक दी; model ने अब तक जो सीखा वह "
                 f"उसके पास है।"))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from .lang import t
+from .lang import msg
 from .plot import in_notebook
 
 
@@ -19,13 +19,13 @@ def slider(render: Callable[[float], None], *, value: float, min: float, max: fl
            description: str = "", readout_format: str = ".2f") -> widgets.VBox:
     """A FloatSlider over an Output; `render(value)` draws into the Output now and after every change."""
     if not min < max:
-        raise ValueError(t(f"slider: min ({min}) must be smaller than max ({max}).",
+        raise ValueError(msg(f"slider: min ({min}) must be smaller than max ({max}).",
                            f"slider: min ({min}) को max ({max}) से छोटा होना चाहिए।"))
     if not min <= value <= max:
-        raise ValueError(t(f"slider: the start value {value} is outside [{min}, {max}].",
+        raise ValueError(msg(f"slider: the start value {value} is outside [{min}, {max}].",
                            f"slider: शुरुआती मान {value} दायरे [{min}, {max}] से बाहर है।"))
     if step <= 0:
-        raise ValueError(t(f"slider: step must be positive, got {step}.",
+        raise ValueError(msg(f"slider: step must be positive, got {step}.",
                            f"slider: step धनात्मक होना चाहिए, मिला {step}।"))
     control = widgets.FloatSlider(value=value, min=min, max=max, step=step, description=description,
                                   continuous_update=False, readout_format=readout_format,

@@ -20,13 +20,22 @@ def colab_cell(notebook: Path) -> str:
     return cells[0]
 
 
-def run_colab_cell(source: str, monkeypatch, lang: str, matplotlib_version: str, in_colab: bool) -> list:
+def run_colab_cell(source: str, monkeypatch, lang: str, matplotlib_version: str, in_colab: bool,
+                   helpers_installed: bool = False, matplotlib_imported: bool = True) -> list:
     """Execute the cell with subprocess.run recorded and (optionally) a fake google.colab module."""
+    import importlib.metadata
+    import importlib.util
+
     calls = []
     monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append(list(args)))
-    import matplotlib
-
-    monkeypatch.setattr(matplotlib, "__version__", matplotlib_version)
+    real_version, real_find_spec = importlib.metadata.version, importlib.util.find_spec
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: matplotlib_version if name == "matplotlib" else real_version(name))
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: (object() if helpers_installed else None) if name == "helpers"
+                        else real_find_spec(name, *a))
+    if not matplotlib_imported:
+        monkeypatch.delitem(sys.modules, "matplotlib", raising=False)
     if in_colab:
         monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
         monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
@@ -43,23 +52,52 @@ def test_colab_cell_installs_helpers_but_never_torch(notebook, monkeypatch, caps
     assert len(calls) == 1 and calls[0][1:4] == ["-m", "pip", "install"]
     assert any(arg.startswith("git+https://github.com/") for arg in calls[0])
     assert not any(re.match(r"torch\b", arg) for call in calls for arg in call)
-    assert capsys.readouterr().out == ""
+    assert "helpers" in capsys.readouterr().out  # says what it installed
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_colab_cell_upgrades_old_matplotlib_for_hindi_and_asks_for_a_restart(notebook, monkeypatch, capsys):
+def test_colab_cell_upgrades_old_matplotlib_for_hindi_only(notebook, monkeypatch, capsys):
     lang = notebook.parent.name
     calls = run_colab_cell(colab_cell(notebook), monkeypatch, lang, "3.10.0", in_colab=True)
+    out = capsys.readouterr().out
     if lang == "hi":
         assert calls[-1][-1] == "matplotlib>=3.11"
-        assert "restart" in capsys.readouterr().out
+        assert "restart" in out
     else:
         assert len(calls) == 1  # English figures need no new matplotlib
+
+
+def test_hindi_cell_asks_for_a_restart_only_when_the_old_matplotlib_was_loaded(monkeypatch, capsys):
+    cell = colab_cell(ROOT / "notebooks" / "hi" / "01_autoencoder.ipynb")
+    run_colab_cell(cell, monkeypatch, "hi", "3.10.0", in_colab=True, matplotlib_imported=False)
+    out = capsys.readouterr().out
+    assert "matplotlib" in out and "restart" not in out
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_colab_cell_is_a_no_op_once_everything_is_there(notebook, monkeypatch, capsys):
+    calls = run_colab_cell(colab_cell(notebook), monkeypatch, notebook.parent.name, "3.11.0", in_colab=True,
+                           helpers_installed=True)
+    assert calls == [] and capsys.readouterr().out == ""
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS[:1], ids=lambda p: p.stem)
 def test_colab_cell_does_nothing_outside_colab(notebook, monkeypatch):
     assert run_colab_cell(colab_cell(notebook), monkeypatch, "hi", "3.8.0", in_colab=False) == []
+
+
+def test_every_source_agrees_with_the_configured_repository():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "sync_lessons.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    import tomllib
+
+    repo = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["course"]["repository"]
+    for notebook in NOTEBOOKS:
+        text = notebook.read_text(encoding="utf-8")
+        linked = set(re.findall(r"colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob", text))
+        assert linked == {repo}, f"{notebook.name}: links to {linked}"
+        assert f"https://github.com/{repo}" in text, f"{notebook.name}: setup cell"
 
 
 def markdown_sources() -> list[tuple[str, Path]]:

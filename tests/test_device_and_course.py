@@ -37,7 +37,9 @@ def test_seed_makes_runs_repeatable():
 def test_start_lesson_sets_language_mode_and_reports(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_QUICK", "1")
     monkeypatch.setenv("COURSE_DEVICE", "cpu")
-    lesson = helpers.start_lesson("hi", quick=False)
+    lesson = helpers.start_lesson("99_demo", "hi", quick=False)
     assert lesson.quick is True and lesson.lang == "hi" and lesson.device.type == "cpu"
     assert helpers.get_language() == "hi"
-    assert "भाषा: हिंदी" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "भाषा: हिंदी" in out and "99_demo" in out and "RETRAIN = True" in out
+    assert lesson.__fingerprint__() == {"name": "99_demo", "quick": True}  # the language is not part of the key

@@ -3,18 +3,21 @@ import pytest
 from helpers import lang
 
 
-def test_t_follows_the_language():
-    assert lang.t("hello", "नमस्ते") == "hello"
+def test_helpers_messages_follow_the_language():
+    assert lang.msg("hello", "नमस्ते") == "hello"
     lang.set_language("hi")
-    assert lang.t("hello", "नमस्ते") == "नमस्ते"
+    assert lang.msg("hello", "नमस्ते") == "नमस्ते"
 
 
-def test_label_is_english_when_plots_cannot_draw_hindi():
+def test_fig_text_is_english_when_plots_cannot_draw_hindi():
+    assert lang.fig_text("पुनर्निर्माण", en="reconstruction") == "reconstruction"  # an English notebook
     lang.set_language("hi")
     lang.set_plots_hindi(False)
-    assert lang.label("loss", "त्रुटि") == "loss"
+    assert lang.fig_text("पुनर्निर्माण", en="reconstruction") == "reconstruction"
     lang.set_plots_hindi(True)
-    assert lang.label("loss", "त्रुटि") == "त्रुटि"
+    assert lang.fig_text("पुनर्निर्माण", en="reconstruction") == "पुनर्निर्माण"
+    with pytest.raises(TypeError):
+        lang.fig_text("पुनर्निर्माण", "reconstruction")  # the English fallback is always named: en=...
 
 
 def test_unknown_language_is_rejected_in_both_languages():

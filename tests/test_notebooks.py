@@ -1,7 +1,5 @@
 """The two languages stay twins: same cells, same code, real Hindi prose, sources in sync, no outputs."""
-import io
 import re
-import tokenize
 from pathlib import Path
 
 import jupytext
@@ -15,13 +13,6 @@ LANGS = ("en", "hi")
 
 def notebook(lang: str, lesson: str) -> nbformat.NotebookNode:
     return nbformat.read(ROOT / "notebooks" / lang / f"{lesson}.ipynb", as_version=4)
-
-
-def code_without_comments(source: str) -> str:
-    """Code with comments removed and trailing spaces trimmed (comments may be translated)."""
-    tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(source).readline) if tok.type != tokenize.COMMENT]
-    code = tokenize.untokenize(tokens)
-    return "\n".join(line.rstrip() for line in code.splitlines() if line.strip())
 
 
 def devanagari_share(markdown: str) -> float:
@@ -48,18 +39,12 @@ def test_every_lesson_exists_in_both_languages_as_text_and_notebook():
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_english_and_hindi_have_the_same_cells_and_code(lesson):
+def test_english_and_hindi_have_the_same_cells(lesson):
+    """Same cells, kinds and tags; the code itself is compared structurally in test_parity.py."""
     en, hi = notebook("en", lesson), notebook("hi", lesson)
     assert [c.cell_type for c in en.cells] == [c.cell_type for c in hi.cells], "cell types or count differ"
     for i, (a, b) in enumerate(zip(en.cells, hi.cells)):
         assert a.metadata.get("tags", []) == b.metadata.get("tags", []), f"cell {i}: tags differ"
-        if a.cell_type != "code":
-            continue
-        hi_code = b.source
-        if "parameters" in b.metadata.get("tags", []):
-            assert 'LANG = "hi"' in hi_code and 'LANG = "en"' in a.source, f"cell {i}: LANG parameter"
-            hi_code = hi_code.replace('LANG = "hi"', 'LANG = "en"')
-        assert code_without_comments(a.source) == code_without_comments(hi_code), f"cell {i}: code differs"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -69,6 +54,7 @@ def test_parameters_cell_defaults_to_full_mode(lang, lesson):
     assert len(cells) == 1, "exactly one cell tagged 'parameters'"
     assert re.search(r"^QUICK = False$", cells[0].source, re.M), "full mode must be the default"
     assert re.search(rf'^LANG = "{lang}"$', cells[0].source, re.M)
+    assert re.search(r"^RETRAIN = False\b", cells[0].source, re.M), "trained models load from the cache by default"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -102,7 +88,3 @@ def test_notebooks_are_stored_without_outputs(lang, lesson):
 def test_devanagari_share_ignores_formulas_and_code():
     assert devanagari_share("यह $x^2 + y$ और `code` है") == 1.0
     assert devanagari_share("This is English.") == 0.0
-
-
-def test_comment_removal_keeps_hash_inside_strings():
-    assert code_without_comments('x = "#1"  # note\n# whole line\ny = 2') == 'x = "#1"\ny = 2'

@@ -51,7 +51,7 @@ def test_hindi_fonts_are_registered_with_a_new_matplotlib(capsys):
     assert plot.setup_fonts("hi") is True
     assert plt.rcParams["font.family"][0] == "DejaVu Sans"
     assert "Devanagari" in plt.rcParams["font.family"][1]
-    assert helpers.label("loss", "त्रुटि") == "त्रुटि"
+    assert helpers.fig_text("हानि", en="loss") == "हानि"
 
 
 def test_old_matplotlib_falls_back_to_english_labels(monkeypatch, capsys):
@@ -59,8 +59,8 @@ def test_old_matplotlib_falls_back_to_english_labels(monkeypatch, capsys):
     helpers.set_language("hi")
     assert plot.setup_fonts("hi") is False
     assert "English labels" in capsys.readouterr().out
-    assert helpers.label("loss", "त्रुटि") == "loss"
-    assert helpers.t("loss", "त्रुटि") == "त्रुटि"  # printed text stays Hindi
+    assert helpers.fig_text("हानि", en="loss") == "loss"
+    assert helpers.msg("loss", "हानि") == "हानि"  # printed text stays Hindi
 
 
 def test_missing_font_falls_back_to_english(monkeypatch, capsys):
