@@ -41,22 +41,43 @@ def write_pair(root: Path, english: list[str], hindi: list[str]) -> None:
 
 def test_a_changed_english_cell_makes_its_hindi_twin_stale(tmp_path):
     write_pair(tmp_path, ["# Title", "Some text."], ["# शीर्षक", "कुछ पाठ।"])
-    assert [c.reason for c in translation.stale_cells("01_demo", tmp_path)] == ["never stamped"] * 2
+    assert [c.reason for c in translation.stale_cells("01_demo", tmp_path)] == ["prose never stamped"] * 2
     translation.stamp("01_demo", None, tmp_path)
     assert translation.stale_cells("01_demo", tmp_path) == []
     english = jupytext.read(tmp_path / "lessons_en" / "01_demo.md")
     english.cells[1].source = "Some better text."
     jupytext.write(english, tmp_path / "lessons_en" / "01_demo.md", fmt="md:myst")
     stale = translation.stale_cells("01_demo", tmp_path)
-    assert [(c.index, c.reason) for c in stale] == [(1, "English changed since the translation")]
+    assert [(c.index, c.reason) for c in stale] == [(1, "prose: English changed since the translation")]
     translation.stamp("01_demo", [1], tmp_path)  # the translator updated cell 1
     assert translation.stale_cells("01_demo", tmp_path) == []
 
 
-def test_stamping_a_code_cell_is_refused(tmp_path):
+def test_stamping_a_code_cell_without_text_is_refused(tmp_path):
     write_pair(tmp_path, ["# Title"], ["# शीर्षक"])
-    with pytest.raises(SystemExit, match="not a prose cell"):
-        translation.stamp("01_demo", [1], tmp_path)
+    with pytest.raises(SystemExit, match="nothing to translate"):
+        translation.stamp("01_demo", [1], tmp_path)  # `x = 1`: no comment, no string
+
+
+def test_a_code_cell_goes_stale_when_its_english_strings_or_comments_change(tmp_path):
+    write_pair(tmp_path, ["# Title"], ["# शीर्षक"])
+    for lang, code in (("en", 'print(f"Loss: {x}")  # the loss'), ("hi", 'print(f"Loss: {x}")  # loss')):
+        path = tmp_path / f"lessons_{lang}" / "01_demo.md"
+        nb = jupytext.read(path)
+        nb.cells[1].source = code
+        jupytext.write(nb, path, fmt="md:myst")
+    assert [c.reason for c in translation.stale_cells("01_demo", tmp_path)] == \
+        ["prose never stamped", "code cell never stamped"]
+    translation.stamp("01_demo", None, tmp_path)
+    english_path = tmp_path / "lessons_en" / "01_demo.md"
+    english = jupytext.read(english_path)
+    english.cells[1].source = 'print(f"Loss: {x + 0}")  # the loss'  # code only: no new translation needed
+    jupytext.write(english, english_path, fmt="md:myst")
+    assert translation.stale_cells("01_demo", tmp_path) == []
+    english.cells[1].source = 'print(f"Test loss: {x}")  # the loss'
+    jupytext.write(english, english_path, fmt="md:myst")
+    assert [c.reason for c in translation.stale_cells("01_demo", tmp_path)] == \
+        ["code cell: English changed since the translation"]
 
 
 def test_student_copy_keeps_the_hint_and_removes_the_solution(tmp_path):

@@ -1,5 +1,6 @@
 """Write what every lesson shares from its one definition: the repository the Colab links point at
-(`[tool.course] repository` in pyproject.toml) and the Colab setup cell.
+(`[tool.course] repository` in pyproject.toml), the Colab setup cell, and the static text version of
+the lesson's quiz (from helpers/quizzes/NN_name.yaml, in the prose cell before `helpers.show_quiz`).
 
     python tools/sync_lessons.py           # rewrite lessons_*/NN_name.md and README.md where they differ
     python tools/sync_lessons.py --check   # list the files that differ, exit 1 if any (used by the tests)
@@ -17,6 +18,10 @@ from pathlib import Path
 import jupytext
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+QUIZ_START = "<!-- quiz text: written by `make sync` from helpers/quizzes/{lesson}.yaml; edit the YAML, not this -->"
+QUIZ_END = "<!-- end of quiz text -->"
+QUIZ_BLOCK = re.compile(r"\n*<!-- quiz text: .*?<!-- end of quiz text -->", re.S)
 COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/")
 
 SETUP_CELL = {
@@ -82,17 +87,34 @@ def with_links(text: str, repo: str) -> str:
     return COLAB_LINK.sub(f"https://colab.research.google.com/github/{repo}/blob/", text)
 
 
+def with_quiz(text: str, lesson: str, lang: str) -> str:
+    """A prose cell with the static quiz of `lesson` at its end (replacing an older one)."""
+    from helpers.quiz import QuizError, quiz_markdown
+
+    try:
+        block = quiz_markdown(lesson, lang)
+    except QuizError as err:
+        print(f"note: the quiz text of {lesson} ({lang}) is not updated: {err}", file=sys.stderr)
+        return text
+    return QUIZ_BLOCK.sub("", text).rstrip() + "\n\n" + QUIZ_START.format(lesson=lesson) + "\n" + block + "\n" + \
+        QUIZ_END
+
+
 def synced_lesson(path: Path, repo: str) -> str:
-    """The text of a lesson file with its links and setup cell as the definitions say."""
+    """The text of a lesson file with its links, setup cell and quiz text as the definitions say."""
     lang = path.parent.name.removeprefix("lessons_")
     notebook = jupytext.read(path)
     setup = [cell for cell in notebook.cells if cell.cell_type == "code" and "google.colab" in cell.source]
     if len(setup) != 1:
         raise SystemExit(f"{path}: expected exactly one Colab setup cell, found {len(setup)}")
     setup[0].source = setup_cell(lang, repo)
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            cell.source = with_links(cell.source, repo)
+    for i, cell in enumerate(notebook.cells):
+        if cell.cell_type != "markdown":
+            continue
+        cell.source = with_links(cell.source, repo)
+        following = notebook.cells[i + 1] if i + 1 < len(notebook.cells) else None
+        if following is not None and following.cell_type == "code" and "helpers.show_quiz(" in following.source:
+            cell.source = with_quiz(cell.source, path.stem, lang)
     return jupytext.writes(notebook, fmt="md:myst")
 
 
