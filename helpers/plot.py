@@ -6,14 +6,17 @@ figures fall back to English labels.
 """
 from __future__ import annotations
 
+import io
+import warnings
 from pathlib import Path
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from .checks import class_labels, whole_number
 from .lang import fig_text, msg, set_plots_hindi
 
 MIN_MATPLOTLIB_FOR_HINDI = (3, 11)
@@ -62,12 +65,20 @@ def setup_fonts(lang: str) -> bool:
 
 
 def show(fig: plt.Figure) -> None:
-    """Show a finished figure once in Jupyter (then close it); elsewhere leave it open."""
+    """Show a finished figure once in Jupyter, as a PNG whatever matplotlib's backend (then close it);
+    elsewhere leave it open."""
     if in_notebook():
-        from IPython.display import display
+        from IPython.display import Image, display
 
-        display(fig)
+        display(Image(data=figure_png(fig), format="png"))
         plt.close(fig)
+
+
+def figure_png(fig: plt.Figure) -> bytes:
+    """The figure as PNG bytes, drawn the way Jupyter's inline backend draws it (tight box, white background)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
+    return buffer.getvalue()
 
 
 def in_notebook() -> bool:
@@ -79,29 +90,83 @@ def in_notebook() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
-def as_image_batch(images: torch.Tensor | np.ndarray, what: str = "images") -> np.ndarray:
-    """(N, 784), (N, 28, 28) or (N, 1, H, W) -> NumPy (N, H, W); anything else is a clear error."""
-    array = images.detach().float().cpu().numpy() if isinstance(images, torch.Tensor) else np.asarray(images)
+def as_image_batch(images: torch.Tensor | np.ndarray, what: str = "images",
+                   value_range: tuple[float, float] | None = None) -> np.ndarray:
+    """(N, 784), (N, 28, 28) or (N, 1, H, W) -> NumPy (N, H, W) in [0, 1]; anything else is a clear error.
+
+    `value_range=(low, high)` says what black and white are, e.g. (-1, 1) for a Tanh output. Without it, uint8
+    pixels (0-255) are divided by 255, and other values outside [0, 1] are mapped into it with a warning that
+    says how (never silently clipped).
+    """
+    if isinstance(images, torch.Tensor):
+        images = images.detach().cpu()
+        array = (images.float() if images.is_floating_point() else images).numpy()
+    else:
+        array = np.asarray(images)
     if array.ndim == 2 and array.shape[1] == 784:
-        return array.reshape(-1, 28, 28)
-    if array.ndim == 4 and array.shape[1] == 1:
-        return array[:, 0]
-    if array.ndim == 3:
+        array = array.reshape(-1, 28, 28)
+    elif array.ndim == 4 and array.shape[1] == 1:
+        array = array[:, 0]
+    elif array.ndim != 3:
+        raise ValueError(msg(
+            f"{what}: expected shape (N, 784), (N, H, W) or (N, 1, H, W), got {tuple(array.shape)}.",
+            f"{what}: shape (N, 784), (N, H, W) या (N, 1, H, W) होनी चाहिए, मिली {tuple(array.shape)}।",
+        ))
+    if len(array) == 0:
+        raise ValueError(msg(f"{what}: there are no images to show (shape {tuple(array.shape)}).",
+                             f"{what}: दिखाने के लिए कोई तस्वीर नहीं है (shape {tuple(array.shape)})।"))
+    if array.dtype.kind not in "biuf":
+        raise ValueError(msg(f"{what}: expected numbers, got values of type {array.dtype}.",
+                             f"{what}: numbers चाहिए, मिले {array.dtype} के मान।"))
+    if value_range is not None:
+        low, high = (float(v) for v in value_range)
+        if not low < high:
+            raise ValueError(msg(f"{what}: value_range must be (low, high) with low < high, got {value_range}.",
+                                 f"{what}: value_range (low, high) हो और low < high, मिला {value_range}।"))
+        return np.clip((array.astype(np.float32) - low) / (high - low), 0, 1)
+    return _to_unit_range(array, what)
+
+
+def _to_unit_range(array: np.ndarray, what: str, slack: float = 0.05) -> np.ndarray:
+    """Pixels in [0, 1] for imshow: uint8 / 255; other ranges converted with a warning that says how."""
+    kind = array.dtype.kind
+    array = array.astype(np.float32)
+    finite = array[np.isfinite(array)]
+    if finite.size == 0:
         return array
-    raise ValueError(msg(
-        f"{what}: expected shape (N, 784), (N, H, W) or (N, 1, H, W), got {tuple(array.shape)}.",
-        f"{what}: shape (N, 784), (N, H, W) या (N, 1, H, W) होनी चाहिए, मिली {tuple(array.shape)}।",
-    ))
+    low, high = float(finite.min()), float(finite.max())
+    if -slack <= low and high <= 1 + slack:
+        return array
+    if kind in "iu" and 0 <= low and high <= 255:
+        return array / 255  # 8-bit pixels: the usual convention, nothing to warn about
+    if -1 - slack <= low < -0.5 and high <= 1 + slack:  # mostly negative: a Tanh output, e.g. a GAN's
+        shown, how = (array + 1) / 2, msg("as (x + 1) / 2, i.e. value_range=(-1, 1)",
+                                          "(x + 1) / 2 करके, यानी value_range=(-1, 1)")
+    elif -0.5 <= low and high <= 1.5:  # a [0, 1] image that overshoots a little, e.g. a linear reconstruction
+        shown, how = np.clip(array, 0, 1), msg("with values below 0 as 0 and above 1 as 1",
+                                               "0 से नीचे के मान 0 और 1 से ऊपर के मान 1 मानकर")
+    elif 0 <= low and high <= 255:
+        shown, how = array / 255, msg("divided by 255", "255 से भाग देकर")
+    else:
+        shown, how = (array - low) / (high - low), msg(f"scaled from [{low:.3g}, {high:.3g}] to [0, 1]",
+                                                       f"[{low:.3g}, {high:.3g}] से [0, 1] में बदलकर")
+    warnings.warn(msg(f"{what}: pixel values lie in [{low:.3g}, {high:.3g}], not [0, 1]; shown {how}. "
+                      f"Pass value_range=(low, high) to choose.",
+                      f"{what}: pixel मान [{low:.3g}, {high:.3g}] में हैं, [0, 1] में नहीं; {how} दिखाए गए। "
+                      f"value_range=(low, high) देकर खुद चुनें।"),
+                  stacklevel=4)
+    return shown
 
 
 def show_images(images: torch.Tensor | np.ndarray, ncols: int = 10, titles: Sequence[str] | None = None,
-                title: str | None = None, size: float = 1.2) -> None:
-    """A grid of grayscale images, `ncols` per row, with optional titles under each."""
-    batch = as_image_batch(images)
+                title: str | None = None, size: float = 1.2, value_range: tuple[float, float] | None = None) -> None:
+    """A grid of grayscale images, `ncols` per row, with optional titles under each; `value_range=(-1, 1)` for
+    images whose black is -1 (see `as_image_batch`)."""
+    batch = as_image_batch(images, value_range=value_range)
     if titles is not None and len(titles) != len(batch):
         raise ValueError(msg(f"Got {len(titles)} titles for {len(batch)} images.",
-                           f"{len(batch)} images के लिए {len(titles)} titles मिले।"))
-    ncols = max(1, min(ncols, len(batch)))
+                             f"{len(batch)} images के लिए {len(titles)} titles मिले।"))
+    ncols = max(1, min(whole_number(ncols, "ncols"), len(batch)))
     nrows = int(np.ceil(len(batch) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if title else 0)),
                              squeeze=False)
@@ -117,14 +182,20 @@ def show_images(images: torch.Tensor | np.ndarray, ncols: int = 10, titles: Sequ
     show(fig)
 
 
-def show_rows(rows: Mapping[str, torch.Tensor | np.ndarray], title: str | None = None, size: float = 1.2) -> None:
+def show_rows(rows: Mapping[str, torch.Tensor | np.ndarray], title: str | None = None, size: float = 1.2,
+              value_range: tuple[float, float] | None = None) -> None:
     """Rows of images with a name on the left, e.g. {"original": x, "reconstruction": x_hat}."""
-    batches = {name: as_image_batch(images, name) for name, images in rows.items()}
+    if not rows:
+        raise ValueError(msg("show_rows got an empty dict: there are no rows to show.",
+                             "दिखाने के लिए कोई पंक्ति नहीं है: dict खाली है।"))
+    batches = {}
+    for name, images in rows.items():  # a loop, not a comprehension, so that warnings point at the caller
+        batches[name] = as_image_batch(images, name, value_range)
     counts = {len(b) for b in batches.values()}
     if len(counts) != 1:
         raise ValueError(msg(
             f"Every row needs the same number of images; got { {k: len(v) for k, v in batches.items()} }.",
-            f"हर row में images की संख्या बराबर होनी चाहिए; मिली { {k: len(v) for k, v in batches.items()} }।",
+            f"हर पंक्ति में images की संख्या बराबर होनी चाहिए; मिली { {k: len(v) for k, v in batches.items()} }।",
         ))
     n = counts.pop()
     fig, axes = plt.subplots(len(batches), n, figsize=(size * n + 1.2, size * len(batches)), squeeze=False)
@@ -150,7 +221,7 @@ def draw_losses(ax: plt.Axes, train_loss: Sequence[float], test_loss: Sequence[f
     if len(test_loss):
         ax.plot(np.arange(1, len(test_loss) + 1), test_loss, "s--", label=fig_text("test", en="test"))
     ax.set_xlabel(fig_text("epoch (दौर)", en="epoch"))
-    ax.set_ylabel(ylabel or fig_text("loss (त्रुटि)", en="loss"))
+    ax.set_ylabel(ylabel or fig_text("loss", en="loss"))
     if title:
         ax.set_title(title)
     ax.grid(alpha=0.3)
@@ -168,20 +239,30 @@ def plot_losses(train_loss: Sequence[float], test_loss: Sequence[float] = (), ti
 
 def scatter_2d(points: torch.Tensor | np.ndarray, labels: torch.Tensor | np.ndarray,
                classes: Sequence[str] | None = None, title: str | None = None, size: float = 5.5) -> None:
-    """2-D codes as points coloured by label, with a legend of class names."""
+    """2-D codes as points coloured by label, with a legend of class names (labels 0 … len(classes) - 1)."""
     points = points.detach().cpu().numpy() if isinstance(points, torch.Tensor) else np.asarray(points)
     labels = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else np.asarray(labels)
-    if points.ndim != 2 or points.shape[1] != 2 or len(points) != len(labels):
+    if points.ndim != 2 or points.shape[1] != 2 or labels.ndim != 1 or len(points) != len(labels):
         raise ValueError(msg(
             f"scatter_2d: expected points (N, 2) and N labels, got {points.shape} and {labels.shape}.",
             f"scatter_2d: points (N, 2) और N labels चाहिए, मिले {points.shape} और {labels.shape}।",
         ))
+    if classes is not None:
+        if labels.dtype.kind in "iuf" and len(labels) and np.nanmax(labels) >= len(classes):
+            top = np.nanmax(labels)
+            raise ValueError(msg(
+                f"scatter_2d: the labels go up to {top:g}, but classes has only {len(classes)} names: give one "
+                f"name for each label 0 … {top:g}.",
+                f"scatter_2d: labels {top:g} तक जाते हैं, पर classes में सिर्फ़ {len(classes)} नाम हैं: हर label "
+                f"0 … {top:g} के लिए एक नाम दें।"))
+        labels = class_labels(labels, len(classes), "scatter_2d labels")
     fig, ax = plt.subplots(figsize=(size, size))
     cmap = plt.get_cmap("tab10")
-    for k in np.unique(labels):
+    for i, k in enumerate(np.unique(labels)):
         mask = labels == k
         name = classes[int(k)] if classes is not None else str(k)
-        ax.scatter(points[mask, 0], points[mask, 1], s=6, alpha=0.6, color=cmap(int(k) % 10), label=name)
+        colour = cmap((int(k) if labels.dtype.kind in "iu" else i) % 10)  # a class keeps its colour across plots
+        ax.scatter(points[mask, 0], points[mask, 1], s=6, alpha=0.6, color=colour, label=name)
     ax.legend(markerscale=3, fontsize=8, loc="best")
     if title:
         ax.set_title(title)

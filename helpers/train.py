@@ -107,7 +107,16 @@ def _fit(model: nn.Module, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
                 n = len(batch[0])
                 total += loss.item() * n
                 count += n
-            history.train_loss.append(total / max(count, 1))
+            if count == 0:  # a generator is used up after one pass: never record a made-up loss of 0
+                raise ValueError(msg(
+                    f"train_batches gave no batches in epoch {epoch + 1}. An iterator or generator is used up "
+                    f"after one pass; give something that can be looped over again, e.g. helpers.Batches(x, y) "
+                    f"or a list of batches.",
+                    f"Epoch {epoch + 1} में train_batches से कोई batch नहीं मिला। Iterator या generator एक बार "
+                    f"चलने के बाद खाली हो जाता है; ऐसा कुछ दें जिस पर बार-बार loop चल सके, जैसे helpers.Batches(x, y) "
+                    f"या batches की list।",
+                ))
+            history.train_loss.append(total / count)
             if test_batches is not None:
                 history.test_loss.append(evaluate(model, loss_fn, test_batches))
             progress.set_postfix(_postfix(history))
