@@ -56,6 +56,17 @@ def test_colab_cell_installs_helpers_but_never_torch(notebook, monkeypatch, caps
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_colab_cell_installs_the_configured_repository_and_nothing_else(notebook, monkeypatch, capsys):
+    """The one pip call of an English notebook names the repository of pyproject.toml, with no extra options
+    (no --upgrade: what Colab has stays; `make test-colab` checks that in a Colab-like environment)."""
+    import tomllib
+
+    repo = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["course"]["repository"]
+    calls = run_colab_cell(colab_cell(notebook), monkeypatch, "en", "3.10.0", in_colab=True)
+    assert calls == [[sys.executable, "-m", "pip", "install", "--quiet", f"git+https://github.com/{repo}"]]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_colab_cell_upgrades_old_matplotlib_for_hindi_only(notebook, monkeypatch, capsys):
     lang = notebook.parent.name
     calls = run_colab_cell(colab_cell(notebook), monkeypatch, lang, "3.10.0", in_colab=True)
