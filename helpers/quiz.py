@@ -111,7 +111,7 @@ def check_answer(question: Question, choice: int | None) -> tuple[bool, str]:
                              f"विकल्प {choice!r} मौजूद नहीं है: 0 से {len(question.choices) - 1} तक चुनें।"))
     if choice == question.answer:
         extra = f" {question.explanation}" if question.explanation else ""
-        return True, msg(f"✅ Right. {question.feedback[choice]}{extra}", f"✅ सही। {question.feedback[choice]}{extra}")
+        return True, f"✅ {question.feedback[choice]}{extra}"  # the feedback of a right choice says so itself
     return False, msg(f"❌ Not this one. {question.feedback[choice]} Try another answer.",
                       f"❌ यह नहीं। {question.feedback[choice]} कोई दूसरा उत्तर आज़माइए।")
 

@@ -54,6 +54,24 @@ def evaluate(model: nn.Module, loss_fn: LossFn, batches: Iterable[tuple[torch.Te
     return total / count
 
 
+def train_epoch(model: nn.Module, loss_fn, optimizer: torch.optim.Optimizer, batches) -> float:
+    """One pass over `batches` (forward, loss, zero_grad, backward, step); the mean loss per example.
+
+    Defined in lesson 01 (section 4.1, "The training loop, written out"), where the student writes it;
+    tests/test_exercises_lesson01.py checks that this copy and the lesson's are the same code.
+    """
+    model.train()
+    total, count = 0.0, 0
+    for batch in batches:
+        loss = loss_fn(model, batch)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(batch[0])
+        count += len(batch[0])
+    return total / count
+
+
 def fit(model: nn.Module, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
         train_batches: Iterable[tuple[torch.Tensor, ...]], epochs: int,
         test_batches: Iterable[tuple[torch.Tensor, ...]] | None = None, title: str | None = None,

@@ -62,6 +62,8 @@ NOT_TERMS = {
     "course", "copy", "click", "file", "download", "text",  # everyday words ("click करें", "text file")
     "research", "wikipedia",  # names: "Microsoft Research", "Wikipedia + BookCorpus"
     "bank",  # the example word whose meaning changes with its sentence (lesson 06)
+    # authors named in the prose and the reading lists ("François" splits at the ç into "fran" and "ois")
+    "bahdanau", "bengio", "cho", "chollet", "fran", "ois", "heusel", "luong", "radford", "sutskever", "vaswani",
 }
 
 # (English term, lesson) pairs where the English lesson uses a glossary term in another sense, so that the
@@ -69,7 +71,8 @@ NOT_TERMS = {
 OTHER_SENSES = {
     ("paper", "03_denoising_dimensionality_reduction.md"): "'scanned papers' are कागज़, not research papers",
     ("save", "06_pretrained_models.md"): "'save time / work' is बचाना, not saving a model to a file",
-    ("feature", "04_variational_autoencoder.md"): "only the 'feature' header of the AE-vs-VAE table (= पहलू)",
+    ("block", "04_variational_autoencoder.md"): "a 'building block' of a bigger system (= हिस्सा), not a block of layers",
+    ("block", "03_denoising_dimensionality_reduction.md"): "a 2×2 block of pixels (= खाना), not a block of layers",
 }
 
 # English phrases in which a twin-checked term has another sense, so that its Hindi twin rightly lacks the

@@ -44,7 +44,7 @@ TEXTS = {
         "quick_banner": "This page was computed in quick mode (a small subset of the data, a few batches), so its "
                         "numbers and pictures are rougher than those of a full run. Open it in Colab to run it in full.",
         "run_note": "measured when the notebook ran for this page (make execute-all)",
-        "check": "Check", "pick_first": "Pick an answer first.", "right": "✅ Right.", "wrong": "❌ Not this one.",
+        "check": "Check", "pick_first": "Pick an answer first.", "right": "✅", "wrong": "❌ Not this one.",
         "try_again": "Try another answer.",
         "score": "Score: {right} of {answered} answered right at the first try ({total} questions).",
         "explorer_hint": "Move z₁ and z₂, or tap the map: your browser runs the lesson's trained decoder and draws the "
@@ -67,7 +67,7 @@ TEXTS = {
         "quick_banner": "यह पेज quick mode में चला था (data का छोटा हिस्सा, कुछ ही batches), इसलिए इसके आँकड़े और "
                         "चित्र पूरे run से कमज़ोर हैं। पूरा चलाने के लिए इसे Colab में खोलें।",
         "run_note": "इस पेज के लिए notebook चलाते समय नापा गया (make execute-all)",
-        "check": "जाँचें", "pick_first": "पहले कोई एक उत्तर चुनें।", "right": "✅ सही।", "wrong": "❌ यह नहीं।",
+        "check": "जाँचें", "pick_first": "पहले कोई एक उत्तर चुनें।", "right": "✅", "wrong": "❌ यह नहीं।",
         "try_again": "कोई दूसरा उत्तर आज़माइए।",
         "score": "Score: {answered} में से {right} उत्तर पहली बार में सही ({total} प्रश्न)।",
         "explorer_hint": "z₁ और z₂ को खिसकाइए, या map पर tap कीजिए: आपका browser पाठ का train किया हुआ decoder "
