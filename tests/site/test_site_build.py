@@ -68,9 +68,9 @@ def test_header_cell_loses_its_title_and_colab_lines():
 
 
 def test_run_times_from_timings_json_else_from_papermill(tmp_path):
-    (tmp_path / "timings.json").write_text(json.dumps([
+    (tmp_path / "timings.json").write_text(json.dumps({"mode": "quick", "runs": [  # as `make execute-all` writes it
         {"notebook": "en/01_a.ipynb", "mode": "quick", "seconds": 41.5, "status": "ok"},
-        {"notebook": "en/02_b.ipynb", "mode": "quick", "seconds": 9.0, "status": "timeout"}]))
+        {"notebook": "en/02_b.ipynb", "mode": "quick", "seconds": 9.0, "status": "timeout"}]}))
     notebooks = {("en", "01_a"): {}, ("hi", "01_a"): {"metadata": {"papermill": {
         "duration": 44.2, "parameters": {"QUICK": False}}}}}
     times = build_site.run_times(tmp_path, notebooks)
@@ -146,7 +146,7 @@ def test_widgets_show_what_they_drew_or_say_they_need_a_kernel(md):
 def test_the_explorer_replaces_the_explorer_widget_only(md):
     cells = [{"cell_type": "code", "metadata": {}, "source": "display(explorer.widget(z1=0.0))", "outputs": [
         {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "x"}}}]},
-             {"cell_type": "code", "metadata": {}, "source": "display(other)", "outputs": [
+             {"cell_type": "code", "metadata": {}, "source": "display(cvae_explorer.widget(digit=7))", "outputs": [
         {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "y"}}}]}]
     page = renderer(md, explorer=lambda: "<EXPLORER>")
     html = page.body(cells)

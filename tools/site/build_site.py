@@ -105,7 +105,7 @@ def timing_rows(executed: Path) -> dict[tuple[str, str], dict]:
     """The rows of build/executed/timings.json (written by `make execute-all`) by (lang, lesson)."""
     try:
         loaded = json.loads((executed / "timings.json").read_text(encoding="utf-8"))
-        rows = loaded if isinstance(loaded, list) else loaded.get("rows", loaded.get("notebooks", []))
+        rows = loaded.get("runs", [])  # the format tools/execute_notebooks.py writes
     except (OSError, ValueError, AttributeError):
         return {}
     found = {}

@@ -19,7 +19,7 @@ from pygments.lexers import PythonLexer
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 QUIZ_RE = re.compile(r"""show_quiz\(\s*["'](\w+)["']\s*\)""")
-EXPLORER_RE = re.compile(r"explorer\.widget\(")
+EXPLORER_RE = re.compile(r"(?<![\w.])explorer\.widget\(")  # the 2-D VAE's `explorer`, not `cvae_explorer`
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 PYTHON = PythonLexer()
