@@ -2,7 +2,7 @@
 
 Models that a lesson teaches live in the lesson itself, where the student can read them.
 """
-from .cache import load_or_train
+from .cache import load_or_compute, load_or_train
 from .checkpoint import CheckpointError, checkpoint_path, load_checkpoint, save_checkpoint
 from .course import Lesson, start_lesson
 from .data import Batches, DataError, ImageData, load_images
@@ -15,7 +15,7 @@ from .train import History, count_parameters, evaluate, fit
 
 __all__ = [
     "Batches", "CheckpointError", "checkpoint_path", "DataError", "History", "ImageData", "Lesson", "count_parameters",
-    "describe_device", "evaluate", "fig_text", "fit", "get_language", "load_checkpoint", "load_or_train", "msg", "load_images",
+    "describe_device", "evaluate", "fig_text", "fit", "get_language", "load_checkpoint", "load_or_compute", "load_or_train", "msg", "load_images",
     "pick_device", "plot_histograms", "record_metric", "plot_losses", "plot_xy", "quick_mode", "save_checkpoint",
     "scatter_2d", "seed_everything", "set_language", "setup_fonts", "show", "show_images", "show_quiz",
     "show_rows", "start_lesson",

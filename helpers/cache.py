@@ -1,4 +1,5 @@
 """Load or train: each model is trained once; later runs (and the other language's notebook) load it.
+Slow measurements of trained models go the same way (`load_or_compute`).
 
 A trained model is kept under a key made of everything its training depends on: the lesson, the run's
 name, the code of the training function, model class and loss (without comments and texts, so English
@@ -79,8 +80,20 @@ def load_or_train(name: str, train: Callable[..., T], *args: Any, **kwargs: Any)
     return _load_or_train(name, train, args, kwargs)[0]
 
 
-def _load_or_train(name: str, train: Callable[..., T], args: tuple, kwargs: dict) -> tuple[T, bool]:
-    """(result, loaded?) — see `load_or_train`."""
+def load_or_compute(name: str, compute: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`compute(*args, **kwargs)` the first time; afterwards load its result from the cache.
+
+    For slow measurements of models that are already trained (a table over many noise levels, a t-SNE
+    map): the key is made the same way as for training, so the models' weights, the data and the code
+    of `compute` are part of it, and a change to any of them computes again. Models among the
+    arguments are only read: their weights are not kept in the cache.
+    """
+    return _load_or_train(name, compute, args, kwargs, computes=True)[0]
+
+
+def _load_or_train(name: str, train: Callable[..., T], args: tuple, kwargs: dict,
+                   computes: bool = False) -> tuple[T, bool]:
+    """(result, loaded?) — see `load_or_train` and, with `computes`, `load_or_compute`."""
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         raise ValueError(msg(f"The cache name must use only letters, digits, '_', '-' and '.', got {name!r}.",
                              f"Cache का नाम सिर्फ़ अक्षरों, अंकों, '_', '-' और '.' से बने, मिला {name!r}।"))
@@ -93,8 +106,8 @@ def _load_or_train(name: str, train: Callable[..., T], args: tuple, kwargs: dict
     key = fingerprint.digest()
     folder = cache_folder()
     path = folder / f"{name}-{key[:16]}.pt"
-    modules = _find(args, kwargs, nn.Module)
-    optimizers = _find(args, kwargs, torch.optim.Optimizer)
+    modules = [] if computes else _find(args, kwargs, nn.Module)
+    optimizers = [] if computes else _find(args, kwargs, torch.optim.Optimizer)
     if path.exists() and not retraining():
         try:
             result, seconds = _load(path, key, modules, optimizers, fingerprint.batch_iterators, train)
@@ -103,10 +116,16 @@ def _load_or_train(name: str, train: Callable[..., T], args: tuple, kwargs: dict
                       f"Cache में रखा '{name}' इस्तेमाल नहीं हो सका ({err}); इसे फिर से train कर रहे हैं।"))
         else:
             os.utime(path)  # the newest files are the ones kept
-            print(msg(f"Loaded the trained '{name}' from the cache ({_shown(path)}; training took {seconds:.0f} s). "
-                      f"To train it again, set RETRAIN = True in the first cell or COURSE_RETRAIN=1.",
-                      f"Train किया हुआ '{name}' cache से load किया ({_shown(path)}; training में {seconds:.0f} s लगे "
-                      f"थे)। फिर से train करने के लिए पहले cell में RETRAIN = True रखें, या COURSE_RETRAIN=1।"))
+            if computes:
+                print(msg(f"Loaded '{name}' from the cache ({_shown(path)}; computing it took {seconds:.0f} s). "
+                          f"To compute it again, set RETRAIN = True in the first cell or COURSE_RETRAIN=1.",
+                          f"'{name}' cache से load किया ({_shown(path)}; इसे निकालने में {seconds:.0f} s लगे थे)। "
+                          f"फिर से निकालने के लिए पहले cell में RETRAIN = True रखें, या COURSE_RETRAIN=1।"))
+            else:
+                print(msg(f"Loaded the trained '{name}' from the cache ({_shown(path)}; training took {seconds:.0f} s). "
+                          f"To train it again, set RETRAIN = True in the first cell or COURSE_RETRAIN=1.",
+                          f"Train किया हुआ '{name}' cache से load किया ({_shown(path)}; training में {seconds:.0f} s "
+                          f"लगे थे)। फिर से train करने के लिए पहले cell में RETRAIN = True रखें, या COURSE_RETRAIN=1।"))
             return result, True
     start = time.perf_counter()
     result = train(*args, **kwargs)
@@ -177,7 +196,7 @@ def _encode(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         items = [_encode(item) for item in value]
         return items if isinstance(value, list) else {"__tuple__": items}
-    if isinstance(value, dict) and all(isinstance(k, (str, int)) for k in value):
+    if isinstance(value, dict) and all(isinstance(k, (str, int, float)) for k in value):
         return {"__dict__": [[k, _encode(v)] for k, v in value.items()]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = type(value)

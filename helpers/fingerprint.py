@@ -14,6 +14,7 @@ import hashlib
 import inspect
 import textwrap
 import types
+import weakref
 from typing import Any
 
 import numpy as np
@@ -70,6 +71,33 @@ def normalised_code(source: str) -> str:
     """The syntax tree of `source` as text, without comments, docstrings and texts for people."""
     tree = ast.parse(textwrap.dedent(source))
     return ast.dump(_Normalise().visit(tree), annotate_fields=False)
+
+
+_summaries: dict[int, tuple[weakref.ref, int, bytes]] = {}  # id → (the tensor, its version, its summary)
+
+
+def tensor_summary(tensor: torch.Tensor) -> bytes:
+    """The bytes that stand for a tensor in a digest: all its values, or for a large one its sum and a sample.
+    A large tensor's summary is remembered until the tensor changes (its version counter) or is freed, so
+    the data set that every training run of a lesson uses is read once, not once per run."""
+    large = tensor.numel() > SAMPLE
+    if large:
+        seen = _summaries.get(id(tensor))
+        if seen is not None and seen[0]() is tensor and seen[1] == tensor._version:
+            return seen[2]
+    flat = tensor.detach().reshape(-1)
+    head = b""
+    if large:
+        head = repr(float(flat.double().sum())).encode()
+        flat = flat[::flat.numel() // SAMPLE]
+    data = flat.cpu().contiguous()
+    if data.dtype == torch.bfloat16:
+        data = data.float()
+    summary = head + data.numpy().tobytes()
+    if large:
+        key = id(tensor)
+        _summaries[key] = (weakref.ref(tensor, lambda _: _summaries.pop(key, None)), tensor._version, summary)
+    return summary
 
 
 class Fingerprint:
@@ -164,17 +192,8 @@ class Fingerprint:
             self._write(f"<{type(value).__qualname__}>")
 
     def _tensor(self, tensor: torch.Tensor) -> None:
-        tensor = tensor.detach()
         self._write(f"tensor{tuple(tensor.shape)}{tensor.dtype}")
-        flat = tensor.reshape(-1)
-        if flat.numel() > SAMPLE:
-            step = flat.numel() // SAMPLE
-            self._write(repr(float(flat.double().sum())))
-            flat = flat[::step]
-        data = flat.cpu().contiguous()
-        if data.dtype == torch.bfloat16:
-            data = data.float()
-        self._hash.update(data.numpy().tobytes())
+        self._hash.update(tensor_summary(tensor))
 
     def _code_of(self, obj: Any) -> str:
         try:

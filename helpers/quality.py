@@ -36,7 +36,10 @@ class DigitClassifier(nn.Module):
         self.head = nn.Linear(64, 10)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        return self.body(x)
+        if self.training or torch.is_grad_enabled():
+            return self.body(x)
+        # Measuring: 250 images at a time in the channels-last layout, on a CPU about 3× faster than one big batch
+        return torch.cat([self.body(chunk.contiguous(memory_format=torch.channels_last)) for chunk in x.split(250)])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x))
@@ -60,7 +63,7 @@ def digit_classifier(data: ImageData, device: torch.device | str = "cpu", epochs
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         fit(model, _classification_loss, optimizer, batches, epochs, plot=False, title="digit classifier",
             cache="digit_classifier")
-    return model.eval()
+    return model.eval().to(memory_format=torch.channels_last)  # the layout `features` measures in
 
 
 @torch.no_grad()

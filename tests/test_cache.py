@@ -242,3 +242,57 @@ def test_trainers_counts_recent_living_processes(tmp_path):
     assert cpu.trainers(now, tmp_path) == 2
     os.utime(tmp_path / str(os.getppid()), (now - 60, now - 60))  # stopped training a minute ago
     assert cpu.trainers(now, tmp_path) == 1
+
+
+MEASURE = '''
+def measure(model, images, factors):
+    """{factor: mean output} for inputs scaled by each factor."""
+    print("computing the table")
+    with torch.no_grad():
+        return {factor: float(model(factor * images).mean()) for factor in factors}
+'''
+
+
+def test_load_or_compute_keeps_a_measurement_not_the_model_and_computes_again_for_new_weights(capsys, tmp_path):
+    measure = notebook_function(MEASURE, "measure", {"torch": torch})
+    images = torch.randn(8, 3)
+    helpers.seed_everything(0)
+    model = nn.Linear(3, 1)
+    first = helpers.load_or_compute("table", measure, model, images, [0.0, 0.5, 1.0])
+    assert "computing the table" in capsys.readouterr().out
+    again = helpers.load_or_compute("table", measure, model, images, [0.0, 0.5, 1.0])
+    assert again == first and list(again) == [0.0, 0.5, 1.0]  # float keys survive
+    shown = capsys.readouterr().out
+    assert "Loaded 'table' from the cache" in shown and "computing the table" not in shown
+    saved = torch.load(next((tmp_path / "cache" / "99_test").glob("table-*.pt")), weights_only=True)
+    assert saved["modules"] == []  # the model's weights are read, not kept
+    with torch.no_grad():
+        model.weight.add_(1.0)
+    changed = helpers.load_or_compute("table", measure, model, images, [0.0, 0.5, 1.0])
+    assert changed != first and "computing the table" in capsys.readouterr().out
+    helpers.set_language("hi")
+    helpers.load_or_compute("table", measure, model, images, [0.0, 0.5, 1.0])
+    shown = capsys.readouterr().out
+    assert "'table' cache से load किया" in shown and "computing the table" not in shown
+
+
+def test_a_large_tensor_is_summarised_once_and_again_after_it_changes_in_place():
+    from helpers import fingerprint
+
+    def digest(value) -> str:
+        f = Fingerprint()
+        f.add("x", value)
+        return f.digest()
+
+    data = torch.rand(fingerprint.SAMPLE * 3)
+    first = digest(data)
+    assert id(data) in fingerprint._summaries and digest(data) == first
+    assert digest(data.clone()) == first  # the remembered summary is the one a fresh reading gives
+    data[1] += 1.0  # a sampled element (every third one): in place, so the same object
+    assert digest(data) != first
+    data[2] += 1.0  # an element outside the sample still changes the sum
+    changed = digest(data)
+    assert changed != first and digest(data.clone()) == changed
+    key = id(data)
+    del data
+    assert key not in fingerprint._summaries  # forgotten with the tensor

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def shown_pixels(fig=None) -> np.ndarray:
-    """The pixels the first image of the current figure draws (after helpers' conversion)."""
-    return np.asarray((fig or plt.gcf()).axes[0].images[0].get_array())
+    """The pixels of the first 28×28 image the current figure draws (after helpers' conversion)."""
+    return np.asarray((fig or plt.gcf()).axes[0].images[0].get_array())[:28, :28]
 
 
 def test_image_batches_of_all_common_shapes():
@@ -31,9 +31,16 @@ def test_wrong_image_shapes_get_a_clear_error(shape):
 
 
 def test_show_images_grid_and_title_count():
-    helpers.show_images(torch.rand(12, 1, 28, 28), ncols=5, titles=[str(i) for i in range(12)])
-    fig = plt.gcf()
-    assert len(fig.axes) == 15  # 3 rows of 5
+    images = torch.rand(12, 1, 28, 28)
+    helpers.show_images(images, ncols=5, titles=[str(i) for i in range(12)])
+    ax = plt.gcf().axes[0]
+    picture = np.asarray(ax.images[0].get_array())
+    space = round(0.4 * 28)  # the room for a title above each row
+    assert picture.shape == (3 * (space + 28) + 2 * plot.GAP, 5 * 28 + 4 * plot.GAP)  # 3 rows of 5
+    last = images[11, 0].numpy()  # row 3, column 2
+    top, left = 2 * (space + 28 + plot.GAP) + space, 28 + plot.GAP
+    assert np.allclose(picture[top:top + 28, left:left + 28], last)
+    assert [text.get_text() for text in ax.texts] == [str(i) for i in range(12)]
     with pytest.raises(ValueError, match="3 titles for 12 images"):
         helpers.show_images(torch.rand(12, 784), titles=["a", "b", "c"])
 
@@ -41,7 +48,8 @@ def test_show_images_grid_and_title_count():
 def test_show_rows_labels_each_row_and_checks_lengths():
     helpers.show_rows({"original": torch.rand(5, 784), "reconstruction": torch.rand(5, 1, 28, 28)})
     fig = plt.gcf()
-    assert [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()] == ["original", "reconstruction"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["original", "reconstruction"]
+    assert all(ax.images[0].get_array().shape == (28, 5 * 28 + 4 * plot.GAP) for ax in fig.axes)  # 5 per row
     with pytest.raises(ValueError, match="same number of images"):
         helpers.show_rows({"a": torch.rand(5, 784), "b": torch.rand(4, 784)})
 

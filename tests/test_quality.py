@@ -39,3 +39,21 @@ def test_classifier_features_on_real_digits_tell_real_from_noise(tmp_path):
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         classifier_features(classifier, real_a * 2 - 1)
     cache.configure()
+
+
+def test_measuring_features_in_small_channels_last_batches_gives_the_plain_forward_pass():
+    from helpers.quality import DigitClassifier
+
+    torch.manual_seed(0)
+    model = DigitClassifier()
+    images = torch.rand(600, 1, 28, 28)  # more than one chunk of 250, and a partial last one
+    with torch.no_grad():
+        plain = model.body(images)
+        model.eval().to(memory_format=torch.channels_last)
+        measured = model.features(images)
+        logits = model(images)
+    assert measured.shape == (600, 64)
+    assert torch.allclose(measured, plain, atol=1e-5)
+    assert torch.allclose(logits, model.head(plain), atol=1e-5)
+    model.train()
+    assert model.features(images[:4]).requires_grad  # training keeps the ordinary path with gradients
