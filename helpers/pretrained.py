@@ -9,6 +9,7 @@ Nothing is downloaded at import time.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import os
 import re
@@ -129,13 +130,19 @@ def sample_photos() -> dict[str, "object"]:
     """Photos that ship inside installed packages (matplotlib, scikit-learn), as RGB PIL images."""
     from matplotlib import cbook
     from PIL import Image
-    from sklearn.datasets import load_sample_images
 
     with cbook.get_sample_data("grace_hopper.jpg") as f:
         photos = {"grace_hopper": Image.open(f).convert("RGB")}
-    sample = load_sample_images()
-    for name, array in zip(sample.filenames, sample.images):
-        photos[Path(name).stem] = Image.fromarray(array)
+    # scikit-learn's sample photos, read from its package folder (importing sklearn.datasets takes a second)
+    sklearn = importlib.util.find_spec("sklearn")
+    folder = Path(sklearn.submodule_search_locations[0]) / "datasets" / "images" if sklearn else None
+    if folder is None or not folder.is_dir():
+        raise PretrainedUnavailable(msg(
+            f"scikit-learn's sample photos are missing ({folder}): pip install scikit-learn.",
+            f"scikit-learn की sample photos नहीं मिलीं ({folder}): pip install scikit-learn।"))
+    for path in sorted(folder.glob("*.jpg")):
+        with Image.open(path) as image:
+            photos[path.stem] = image.convert("RGB")
     return photos
 
 

@@ -251,3 +251,16 @@ def test_architecture_diagram_draws():
     assert titles == ["VGG: a stack of 3×3 convolutions", "ResNet: y = ReLU(F(x) + x)",
                       "Inception: parallel 1×1 / 3×3 / 5×5 branches"]
     assert all(len(ax.patches) >= 5 for ax in fig.axes)  # the boxes of each diagram
+
+
+def test_sample_photos_are_scikit_learns_own_pixels():
+    import os
+
+    import numpy as np
+    from sklearn.datasets import load_sample_images
+
+    photos = pretrained.sample_photos()
+    sample = load_sample_images()
+    for filename, array in zip(sample.filenames, sample.images):
+        name = os.path.splitext(os.path.basename(filename))[0]
+        assert np.array_equal(np.asarray(photos[name]), array)
