@@ -137,8 +137,12 @@ def _load_or_train(name: str, train: Callable[..., T], args: tuple, kwargs: dict
     try:
         _save(path, key, name, modules, optimizers, fingerprint.batch_iterators, result, seconds)
     except (CacheError, OSError) as err:
-        print(msg(f"'{name}' could not be kept in the cache ({err}); the next run will train it again.",
-                  f"'{name}' को cache में नहीं रखा जा सका ({err}); अगली बार यह फिर से train होगा।"))
+        if computes:
+            print(msg(f"'{name}' could not be kept in the cache ({err}); the next run will compute it again.",
+                      f"'{name}' को cache में नहीं रखा जा सका ({err}); अगली बार इसे फिर से निकाला जाएगा।"))
+        else:
+            print(msg(f"'{name}' could not be kept in the cache ({err}); the next run will train it again.",
+                      f"'{name}' को cache में नहीं रखा जा सका ({err}); अगली बार यह फिर से train होगा।"))
     else:
         _forget_old(folder, name, keep=KEEP_PER_NAME)
     return result, False

@@ -208,7 +208,10 @@ def test_an_interrupted_run_is_not_kept(capsys):
 
 def test_results_that_cannot_be_kept_are_reported_not_fatal(capsys):
     result = helpers.load_or_train("odd", lambda model: object, nn.Linear(1, 1))
-    assert result is object and "could not be kept" in capsys.readouterr().out
+    assert result is object and "could not be kept in the cache" in (out := capsys.readouterr().out)
+    assert "the next run will train it again" in out
+    helpers.load_or_compute("odd_measure", lambda model: object, nn.Linear(1, 1))
+    assert "the next run will compute it again" in capsys.readouterr().out
 
 
 def test_bad_names_are_refused():

@@ -88,6 +88,7 @@ def test_command_line_prints_progress_writes_timings_and_no_kernel_warnings(tmp_
     assert [r["status"] for r in timings["runs"]] == ["ok", "timeout"]
     table = (tmp_path / "out" / "timings.md").read_text()
     assert "| en/01_demo.ipynb | quick |" in table and "Hindi took" in table and "`import time`" in table
+    assert "The whole run:" in table and timings["wall_seconds"] > 0
     assert table.strip() in result.stdout
 
 
@@ -97,3 +98,52 @@ def test_every_lesson_notebook_is_listed_english_first():
     langs = [name.split("/")[0] for name in listed]
     assert langs == sorted(langs, key=["en", "hi"].index) and set(langs) == {"en", "hi"}
     assert [p.name for p in runner.notebooks(langs=("en",), lessons=("01",))] == ["01_autoencoder.ipynb"]
+
+
+def test_the_modules_a_notebook_imports_are_found_in_order_with_what_torch_imports_later(tmp_path):
+    source = write_notebook(tmp_path / "en" / "01_demo.ipynb", "import torch\nimport numpy as np",
+                            "%matplotlib inline", "from helpers.quality import digit_classifier\nimport numpy",
+                            "def f():\n    import tabnanny")
+    nb = nbformat.read(source, as_version=4)
+    assert runner.imported_modules(nb) == ["torch", "numpy", "helpers.quality", "helpers.quality.digit_classifier",
+                                           "tabnanny", "torch._dynamo"]
+
+
+PROBE = ("import os, sys, time\n"
+         "print(os.getpid(), 'tabnanny' in sys.modules, [n for n in dir() if n.startswith('_course')])\n"
+         "group = '/proc/self/autogroup'\n"
+         "print(open(group).read().split()[-1] if os.path.exists(group) else 'none')")
+
+
+def test_execute_all_starts_each_kernel_with_its_imports_done_and_stops_every_kernel(tmp_path):
+    first = write_notebook(tmp_path / "nbs" / "en" / "01_demo.ipynb", PROBE, "time.sleep(3)")
+    second = write_notebook(tmp_path / "nbs" / "en" / "02_demo.ipynb", PROBE, "import tabnanny")
+    done = []
+    runs, wall = runner.execute_all([first, second], tmp_path / "out", True, progress=None, done=done.append)
+    assert [r.status for r in runs] == ["ok", "ok"] and done == runs
+    outputs = [nbformat.read(tmp_path / "out" / "en" / name, as_version=4).cells[-2].outputs[0]["text"].split("\n")
+               for name in ("01_demo.ipynb", "02_demo.ipynb")]
+    # the second notebook's kernel imported tabnanny (its own import) before its first cell, leaving no names
+    assert outputs[0][0].split()[1:] == ["False", "[]"] and outputs[1][0].split()[1:] == ["True", "[]"]
+    # started at the lowest priority while the first notebook ran, it runs its own cells at the normal one
+    assert outputs[1][1] in ("0", "none") and outputs[0][1] in ("0", "none")
+    second_run = runs[1]
+    assert second_run.startup_seconds > 0 and second_run.run_seconds <= second_run.seconds
+    assert wall >= runs[0].run_seconds + second_run.run_seconds
+    for pid in (int(out[0].split()[0]) for out in outputs):  # no kernel is left running
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+    assert not list((tmp_path / "out").glob("logs/*"))  # the kernels wrote nothing to their logs
+
+
+def test_a_scheduling_group_goes_to_the_lowest_priority_and_back(tmp_path):
+    if not Path("/proc/self/autogroup").exists():
+        return  # no scheduling groups here (not Linux): nothing to set
+    process = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        group = Path(f"/proc/{process.pid}/autogroup")
+        assert runner.set_group_priority(process.pid, 19) and group.read_text().split()[-1] == "19"
+        assert runner.set_group_priority(process.pid, 0) and group.read_text().split()[-1] == "0"
+    finally:
+        process.kill()
+        process.wait()
+    assert not runner.set_group_priority(process.pid, 19)  # gone
