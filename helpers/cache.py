@@ -137,12 +137,10 @@ def _load_or_train(name: str, train: Callable[..., T], args: tuple, kwargs: dict
     try:
         _save(path, key, name, modules, optimizers, fingerprint.batch_iterators, result, seconds)
     except (CacheError, OSError) as err:
-        if computes:
-            print(msg(f"'{name}' could not be kept in the cache ({err}); the next run will compute it again.",
-                      f"'{name}' को cache में नहीं रखा जा सका ({err}); अगली बार इसे फिर से निकाला जाएगा।"))
-        else:
-            print(msg(f"'{name}' could not be kept in the cache ({err}); the next run will train it again.",
-                      f"'{name}' को cache में नहीं रखा जा सका ({err}); अगली बार यह फिर से train होगा।"))
+        again = msg("compute it again", "इसे फिर से निकाला जाएगा") if computes else \
+            msg("train it again", "यह फिर से train होगा")
+        print(msg(f"'{name}' could not be kept in the cache ({err}); the next run will {again}.",
+                  f"'{name}' को cache में नहीं रखा जा सका ({err}); अगली बार {again}।"))
     else:
         _forget_old(folder, name, keep=KEEP_PER_NAME)
     return result, False
